@@ -1,0 +1,183 @@
+import { AppLoadError, ensureError } from '../errors';
+import { loadEntryPoints, readAppPackage, resolveEntryPoints } from './appLoader';
+import type { CoreApi, RegisteredFunction } from './coreApi';
+import type {
+  AppStartContext,
+  AppTerminateContext,
+  CoreInvocationContext,
+  CoreLogCategory,
+  CoreLogLevel,
+  FunctionCallback,
+  HookData,
+  HookName,
+  InvocationState,
+  PostInvocationContext,
+  PreInvocationContext,
+  ProgrammingModel,
+} from './coreTypes';
+import { installCoreModule } from './installCoreModule';
+import type { InvocationRequest, InvocationResponse } from './rpc';
+
+/** Capabilities the real Node.js worker reports by default; the programming model may add to them. */
+const defaultCapabilities: Readonly<Record<string, string>> = {
+  RawHttpBodyBytes: 'true',
+  RpcHttpTriggerMetadataRemoved: 'true',
+  RpcHttpBodyOnly: 'true',
+  IgnoreEmptyValuedRpcHttpHeaders: 'true',
+  UseNullableValueDictionaryForHttp: 'true',
+  WorkerStatus: 'true',
+  TypedDataCollection: 'true',
+  HandlesWorkerTerminateMessage: 'true',
+};
+
+/** Where log lines written through the library end up: category `user` or `system`, with the invocation. */
+export type WorkerLogHandler = (
+  entry: { level: CoreLogLevel; category: CoreLogCategory; message: string },
+  invocationId: string | undefined,
+) => void;
+
+/**
+ * The Node.js language worker, in process: loads the app through `@azure/functions-core`, reports
+ * capabilities, runs hooks and invocations exactly in the order the real worker does.
+ */
+export class LanguageWorker {
+  readonly appHookData: HookData = {};
+  capabilities: Record<string, string> = {};
+
+  readonly #coreApi: CoreApi;
+  readonly #appDir: string;
+
+  constructor(appDir: string, log: WorkerLogHandler) {
+    this.#appDir = appDir;
+    this.#coreApi = installCoreModule();
+    this.#coreApi.reset();
+    this.#coreApi.logSink = (level, category, message) => log({ level, category, message }, undefined);
+    this.#log = log;
+  }
+
+  readonly #log: WorkerLogHandler;
+
+  /** Loads the entry points, runs appStart hooks, asks for capabilities and locks registration. */
+  async start(): Promise<RegisteredFunction[]> {
+    const pkg = readAppPackage(this.#appDir);
+    const entryPoints = await resolveEntryPoints(this.#appDir, pkg.main);
+    await loadEntryPoints(this.#coreApi, entryPoints, pkg);
+
+    const appStart: AppStartContext = {
+      hookData: {},
+      appHookData: this.appHookData,
+      functionAppDirectory: this.#appDir,
+    };
+    await this.#runHooks('appStart', appStart);
+
+    const model = this.#coreApi.getProgrammingModel();
+    const capabilities = { ...defaultCapabilities };
+    this.capabilities = model?.getCapabilities ? await model.getCapabilities(capabilities) : capabilities;
+    this.#coreApi.lockIndexing();
+    return [...this.#coreApi.functions.values()];
+  }
+
+  /** Runs appTerminate hooks; errors are reported, not thrown, so shutdown always completes. */
+  async terminate(): Promise<Error[]> {
+    const context: AppTerminateContext = { hookData: {}, appHookData: this.appHookData };
+    try {
+      await this.#runHooks('appTerminate', context);
+      return [];
+    } catch (error) {
+      return [ensureError(error)];
+    }
+  }
+
+  /** One invocation, as the real worker's InvocationHandler runs it; failures come back as a failure result. */
+  async invoke(request: InvocationRequest): Promise<InvocationResponse> {
+    try {
+      return { ...(await this.#invoke(request)), result: { status: 'success' } };
+    } catch (thrown) {
+      const error = ensureError(thrown);
+      return {
+        invocationId: request.invocationId,
+        result: { status: 'failure', exception: { message: error.message, stackTrace: error.stack } },
+      };
+    }
+  }
+
+  async #invoke(request: InvocationRequest): Promise<Omit<InvocationResponse, 'result'>> {
+    const registered = this.#coreApi.functions.get(request.functionId);
+    if (!registered) {
+      throw new AppLoadError(`Function code for '${request.functionId}' is not loaded and cannot be invoked.`);
+    }
+    const model = this.#programmingModel();
+    const coreContext = this.#coreContext(request, registered);
+    const invocationModel = await model.getInvocationModel(coreContext);
+    const hookData: HookData = {};
+    const { context, inputs } = await invocationModel.getArguments();
+
+    const pre: PreInvocationContext = {
+      hookData,
+      appHookData: this.appHookData,
+      invocationContext: context,
+      inputs,
+      functionCallback: registered.callback,
+    };
+    await withState(coreContext, 'preInvocationHooks', () => this.#runHooks('preInvocation', pre));
+
+    const post: PostInvocationContext = {
+      hookData,
+      appHookData: this.appHookData,
+      invocationContext: context,
+      inputs: pre.inputs,
+      result: null,
+      error: null,
+    };
+    const callback: FunctionCallback = pre.functionCallback;
+    await withState(coreContext, 'invocation', async () => {
+      try {
+        post.result = await invocationModel.invokeFunction(context, pre.inputs, callback);
+      } catch (error) {
+        post.error = error;
+      }
+    });
+    await withState(coreContext, 'postInvocationHooks', () => this.#runHooks('postInvocation', post));
+
+    if (post.error !== null && post.error !== undefined) {
+      throw post.error;
+    }
+    return invocationModel.getResponse(context, post.result);
+  }
+
+  #programmingModel(): ProgrammingModel {
+    const model = this.#coreApi.getProgrammingModel();
+    if (!model) {
+      throw new AppLoadError('No programming model was registered: the app never called @azure/functions.');
+    }
+    return model;
+  }
+
+  #coreContext(request: InvocationRequest, registered: RegisteredFunction): CoreInvocationContext {
+    const log = this.#log;
+    return {
+      invocationId: request.invocationId,
+      request,
+      metadata: registered.metadata,
+      state: undefined,
+      log(level, category, message) {
+        log({ level, category, message }, request.invocationId);
+      },
+    };
+  }
+
+  async #runHooks(name: HookName, context: object): Promise<void> {
+    for (const callback of [...(this.#coreApi.hooks.get(name) ?? [])]) {
+      await (callback as (context: object) => unknown)(context);
+    }
+  }
+}
+
+async function withState(context: CoreInvocationContext, state: InvocationState, run: () => Promise<void>) {
+  context.state = state;
+  try {
+    await run();
+  } finally {
+    context.state = undefined;
+  }
+}
