@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import fg from 'fast-glob';
@@ -50,18 +51,18 @@ export async function resolveEntryPoints(appDir: string, main: string | undefine
   return matches;
 }
 
-// TypeScript compiles `import()` to `require()` under CommonJS; ESM entry points need the real thing.
-const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
-
-/** Loads each entry point with require or import, recording which file registered which function. */
+/**
+ * Loads each entry point with Node's own require or import, recording which file registered which function.
+ * Node's loader is used even under a test runner, so the app runs exactly as it would under the real worker.
+ */
 export async function loadEntryPoints(coreApi: CoreApi, entryPoints: string[], pkg: AppPackage): Promise<void> {
   for (const file of entryPoints) {
     coreApi.currentEntryPoint = file;
     try {
       if (isEsm(file, pkg)) {
-        await importModule(pathToFileURL(file).href);
+        await import(pathToFileURL(file).href);
       } else {
-        require(file);
+        createRequire(file)(file);
       }
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error);

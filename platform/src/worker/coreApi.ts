@@ -111,11 +111,13 @@ export class CoreApi {
     return this.#indexingLocked;
   }
 
-  /** Forgets everything, so one process can load a fresh app (used by in-process test hosts). */
+  /**
+   * Forgets registrations and hooks so one process can load an app again (in-process test hosts). The
+   * programming model stays: `@azure/functions` sets it only once per loaded copy of the library.
+   */
   reset(): void {
     this.functions.clear();
     hookNames.forEach((name) => this.hooks.set(name, []));
-    this.#programmingModel = undefined;
     this.#indexingLocked = false;
     this.currentEntryPoint = undefined;
     this.logSink = () => undefined;

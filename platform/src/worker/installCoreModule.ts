@@ -1,5 +1,5 @@
 import Module from 'node:module';
-import coreApi = require('./coreModule');
+import coreApi from './coreModule';
 
 const coreModuleId = '@azure/functions-core';
 let installed = false;
@@ -11,12 +11,11 @@ let installed = false;
  */
 export function installCoreModule(): typeof coreApi {
   if (!installed) {
-    const originalRequire = Module.prototype.require;
-    Module.prototype.require = new Proxy(originalRequire, {
-      apply(target, thisArg: NodeJS.Module, args: [string]) {
-        return args[0] === coreModuleId ? coreApi : Reflect.apply(target, thisArg, args);
-      },
-    });
+    const prototype = Module.prototype as { require: (this: NodeJS.Module, id: string) => unknown };
+    const originalRequire = prototype.require;
+    prototype.require = Object.assign(function (this: NodeJS.Module, id: string): unknown {
+      return id === coreModuleId ? coreApi : originalRequire.call(this, id);
+    }, originalRequire);
     installed = true;
   }
   return coreApi;

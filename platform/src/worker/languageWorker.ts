@@ -8,6 +8,7 @@ import type {
   CoreLogCategory,
   CoreLogLevel,
   FunctionCallback,
+  HookCallback,
   HookData,
   HookName,
   InvocationState,
@@ -33,7 +34,7 @@ const defaultCapabilities: Readonly<Record<string, string>> = {
 /** Where log lines written through the library end up: category `user` or `system`, with the invocation. */
 export type WorkerLogHandler = (
   entry: { level: CoreLogLevel; category: CoreLogCategory; message: string },
-  invocationId: string | undefined,
+  invocation: { invocationId: string; functionName: string } | undefined,
 ) => void;
 
 /**
@@ -42,10 +43,15 @@ export type WorkerLogHandler = (
  */
 export class LanguageWorker {
   readonly appHookData: HookData = {};
+  /** Shared by appStart and appTerminate hooks only, as in the real worker. */
+  readonly appLevelHookData: HookData = {};
   capabilities: Record<string, string> = {};
 
   readonly #coreApi: CoreApi;
   readonly #appDir: string;
+  #functions = new Map<string, RegisteredFunction>();
+  #hooks = new Map<HookName, HookCallback[]>();
+  #programmingModel: ProgrammingModel | undefined;
 
   constructor(appDir: string, log: WorkerLogHandler) {
     this.#appDir = appDir;
@@ -62,24 +68,28 @@ export class LanguageWorker {
     const pkg = readAppPackage(this.#appDir);
     const entryPoints = await resolveEntryPoints(this.#appDir, pkg.main);
     await loadEntryPoints(this.#coreApi, entryPoints, pkg);
+    // Keep what this app registered, so a later worker in the same process cannot change it.
+    this.#functions = new Map(this.#coreApi.functions);
+    this.#hooks = new Map([...this.#coreApi.hooks].map(([name, callbacks]) => [name, [...callbacks]]));
+    this.#programmingModel = this.#coreApi.getProgrammingModel();
 
     const appStart: AppStartContext = {
-      hookData: {},
+      hookData: this.appLevelHookData,
       appHookData: this.appHookData,
       functionAppDirectory: this.#appDir,
     };
     await this.#runHooks('appStart', appStart);
 
-    const model = this.#coreApi.getProgrammingModel();
+    const model = this.#programmingModel;
     const capabilities = { ...defaultCapabilities };
     this.capabilities = model?.getCapabilities ? await model.getCapabilities(capabilities) : capabilities;
     this.#coreApi.lockIndexing();
-    return [...this.#coreApi.functions.values()];
+    return [...this.#functions.values()];
   }
 
   /** Runs appTerminate hooks; errors are reported, not thrown, so shutdown always completes. */
   async terminate(): Promise<Error[]> {
-    const context: AppTerminateContext = { hookData: {}, appHookData: this.appHookData };
+    const context: AppTerminateContext = { hookData: this.appLevelHookData, appHookData: this.appHookData };
     try {
       await this.#runHooks('appTerminate', context);
       return [];
@@ -102,11 +112,11 @@ export class LanguageWorker {
   }
 
   async #invoke(request: InvocationRequest): Promise<Omit<InvocationResponse, 'result'>> {
-    const registered = this.#coreApi.functions.get(request.functionId);
+    const registered = this.#functions.get(request.functionId);
     if (!registered) {
       throw new AppLoadError(`Function code for '${request.functionId}' is not loaded and cannot be invoked.`);
     }
-    const model = this.#programmingModel();
+    const model = this.#requireProgrammingModel();
     const coreContext = this.#coreContext(request, registered);
     const invocationModel = await model.getInvocationModel(coreContext);
     const hookData: HookData = {};
@@ -140,13 +150,13 @@ export class LanguageWorker {
     await withState(coreContext, 'postInvocationHooks', () => this.#runHooks('postInvocation', post));
 
     if (post.error !== null && post.error !== undefined) {
-      throw post.error;
+      throw ensureError(post.error);
     }
     return invocationModel.getResponse(context, post.result);
   }
 
-  #programmingModel(): ProgrammingModel {
-    const model = this.#coreApi.getProgrammingModel();
+  #requireProgrammingModel(): ProgrammingModel {
+    const model = this.#programmingModel;
     if (!model) {
       throw new AppLoadError('No programming model was registered: the app never called @azure/functions.');
     }
@@ -161,13 +171,16 @@ export class LanguageWorker {
       metadata: registered.metadata,
       state: undefined,
       log(level, category, message) {
-        log({ level, category, message }, request.invocationId);
+        log(
+          { level, category, message },
+          { invocationId: request.invocationId, functionName: registered.metadata.name },
+        );
       },
     };
   }
 
   async #runHooks(name: HookName, context: object): Promise<void> {
-    for (const callback of [...(this.#coreApi.hooks.get(name) ?? [])]) {
+    for (const callback of [...(this.#hooks.get(name) ?? [])]) {
       await (callback as (context: object) => unknown)(context);
     }
   }

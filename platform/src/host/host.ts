@@ -1,0 +1,250 @@
+import path from 'node:path';
+import { AppSettings } from '../config/appSettings';
+import { readHostJson, type HostJson } from '../config/hostJson';
+import { applyToEnvironment, readLocalSettings, type LocalSettings } from '../config/localSettings';
+import { systemClock, type Clock } from '../clock/clock';
+import { ConfigurationError } from '../errors';
+import {
+  createStorageAccount,
+  resolveStorageConnectionString,
+  type DevelopmentStorageEndpoint,
+  type StorageAccount,
+} from '../storage/storageAccount';
+import { LanguageWorker, type WorkerLogHandler } from '../worker/languageWorker';
+import { Executor } from './executor';
+import type { Extension, HostContext } from './extension';
+import { createDefaultExtensions } from './extensionRegistry';
+import { indexFunctions, type FunctionDefinition } from './functionIndex';
+import { HostEvents } from './hostEvents';
+import { resolveHostId } from './hostId';
+import { HostHttpServer } from './httpServer';
+import { createLogger, type LogSink, type Logger } from './logger';
+import { registerAdminRoutes } from './adminRoutes';
+
+/** How to start a host. Everything but `appDir` has the Core Tools default. */
+export interface HostOptions {
+  appDir: string;
+  /** HTTP port; default `Host.LocalHttpPort` from local.settings.json, else 7071. 0 picks a free port. */
+  port?: number;
+  /** Environment to read settings from and write local.settings.json `Values` into; default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  clock?: Clock;
+  logSink?: LogSink;
+  verbose?: boolean;
+  extensions?: Extension[];
+  /** Where `UseDevelopmentStorage=true` points (the embedded Azurite's ports). */
+  developmentStorage?: DevelopmentStorageEndpoint;
+  /** How long shutdown waits for in-flight invocations; default 30 s. */
+  shutdownGraceMs?: number;
+}
+
+/** State of the host as `GET /admin/host/status` reports it. */
+export type HostState = 'Default' | 'Initialized' | 'Running' | 'Stopping' | 'Stopped' | 'Error';
+
+/**
+ * The local Functions host: loads the app through the worker, indexes its functions, starts one extension per
+ * binding family, serves HTTP, and stops gracefully.
+ */
+export class FunctionsHost {
+  state: HostState = 'Default';
+  readonly startedAt = new Date();
+
+  private constructor(
+    readonly appDir: string,
+    readonly hostJson: HostJson,
+    readonly settings: AppSettings,
+    readonly localSettings: LocalSettings,
+    readonly hostId: string,
+    readonly logger: Logger,
+    readonly functions: readonly FunctionDefinition[],
+    readonly baseUrl: string,
+    readonly port: number,
+    private readonly worker: LanguageWorker,
+    private readonly executor: Executor,
+    private readonly extensions: readonly Extension[],
+    private readonly server: HostHttpServer,
+    private readonly stopController: AbortController,
+    private readonly shutdownGraceMs: number,
+  ) {}
+
+  /** Starts a host and returns once every listener runs; configuration errors reject with a ConfigurationError. */
+  static async start(options: HostOptions): Promise<FunctionsHost> {
+    const appDir = path.resolve(options.appDir);
+    const env = options.env ?? process.env;
+    const localSettings = readLocalSettings(appDir);
+    applyToEnvironment(localSettings.values, env);
+    const settings = new AppSettings({ ...env });
+    const hostJson = readHostJson(appDir, env);
+    const levels = options.verbose ? { ...hostJson.logLevels, default: 'debug' as const } : hostJson.logLevels;
+    const logger = createLogger({ levels, sink: options.logSink, category: 'Host.Startup' });
+    const clock = options.clock ?? systemClock;
+
+    const worker = new LanguageWorker(appDir, workerLogHandler(logger));
+    const registered = await worker.start();
+    const extensions = options.extensions ?? createDefaultExtensions();
+    const byType = extensionsByType(extensions);
+    const functions = indexFunctions(registered, new Set(byType.keys()));
+    const executor = new Executor({
+      worker,
+      functions,
+      extensionFor: (type) => byType.get(type.toLowerCase()),
+      logger: logger.forCategory('Host.Executor'),
+      clock,
+      functionTimeoutMs: hostJson.functionTimeoutMs,
+    });
+
+    const server = new HostHttpServer(logger.forCategory('Host.Http'));
+    const port = await server.listen(options.port ?? localSettings.localHttpPort ?? 7071);
+    const baseUrl = `http://localhost:${port}`;
+    const stopController = new AbortController();
+    const hostId = resolveHostId(settings, appDir);
+    const host = new FunctionsHost(
+      appDir,
+      hostJson,
+      settings,
+      localSettings,
+      hostId,
+      logger,
+      functions,
+      baseUrl,
+      port,
+      worker,
+      executor,
+      extensions,
+      server,
+      stopController,
+      options.shutdownGraceMs ?? 30_000,
+    );
+
+    try {
+      await host.#startExtensions(clock, options.developmentStorage);
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
+    return host;
+  }
+
+  /** Stops listeners, waits for in-flight invocations, runs appTerminate hooks and closes the server. */
+  async stop(): Promise<void> {
+    if (this.state === 'Stopping' || this.state === 'Stopped') {
+      return;
+    }
+    this.state = 'Stopping';
+    this.logger.info('Stopping host', { inFlight: this.executor.inFlight });
+    this.stopController.abort(new Error('The host is stopping.'));
+    await Promise.allSettled(this.extensions.map((extension) => extension.stop()));
+    this.executor.stopRetries();
+    const drained = await this.executor.drain(this.shutdownGraceMs);
+    if (!drained) {
+      this.logger.warn('Shutdown grace period ended with invocations still running', {
+        inFlight: this.executor.inFlight,
+        graceMs: this.shutdownGraceMs,
+      });
+    }
+    for (const error of await this.worker.terminate()) {
+      this.logger.error('appTerminate hook failed', { error: error.message });
+    }
+    await Promise.allSettled(this.extensions.map((extension) => extension.dispose?.() ?? Promise.resolve()));
+    await this.server.close();
+    this.state = 'Stopped';
+    this.logger.info('Host stopped');
+  }
+
+  async #startExtensions(clock: Clock, developmentStorage: DevelopmentStorageEndpoint | undefined): Promise<void> {
+    const accounts = new Map<string, StorageAccount>();
+    const context: HostContext = {
+      appDir: this.appDir,
+      hostJson: this.hostJson,
+      settings: this.settings,
+      hostId: this.hostId,
+      logger: this.logger,
+      clock,
+      executor: this.executor,
+      functions: this.functions,
+      events: new HostEvents(),
+      http: this.server,
+      baseUrl: this.baseUrl,
+      stopping: this.stopController.signal,
+      storage: (connectionName = 'AzureWebJobsStorage') => {
+        let account = accounts.get(connectionName);
+        if (!account) {
+          const connectionString = resolveStorageConnectionString(this.settings, connectionName, developmentStorage);
+          account = createStorageAccount(connectionName, connectionString);
+          accounts.set(connectionName, account);
+        }
+        return account;
+      },
+    };
+    registerAdminRoutes(this.server, this);
+    for (const extension of this.extensions) {
+      await extension.initialize(context);
+    }
+    this.state = 'Initialized';
+    for (const extension of this.extensions) {
+      await extension.start();
+    }
+    this.server.markReady();
+    this.state = 'Running';
+    this.#logSummary();
+  }
+
+  #logSummary(): void {
+    const startup = this.logger.forCategory('Host.Startup');
+    for (const fn of this.functions) {
+      const extension = this.extensions.find((e) =>
+        e.bindingTypes.some((t) => t.toLowerCase() === fn.trigger.type.toLowerCase()),
+      );
+      startup.info('Function loaded', {
+        function: fn.name,
+        trigger: fn.trigger.type,
+        detail: extension?.describeFunction?.(fn),
+      });
+    }
+    startup.info('Host ready', { url: this.baseUrl, functions: this.functions.length, hostId: this.hostId });
+  }
+}
+
+function extensionsByType(extensions: readonly Extension[]): Map<string, Extension> {
+  const map = new Map<string, Extension>();
+  for (const extension of extensions) {
+    for (const type of extension.bindingTypes) {
+      const key = type.toLowerCase();
+      const existing = map.get(key);
+      if (existing) {
+        throw new ConfigurationError(
+          `Binding type '${type}' is claimed by both '${existing.name}' and '${extension.name}'.`,
+        );
+      }
+      map.set(key, extension);
+    }
+  }
+  return map;
+}
+
+const workerLevels = {
+  trace: 'trace',
+  debug: 'debug',
+  information: 'info',
+  warning: 'warn',
+  error: 'error',
+  critical: 'error',
+} as const;
+
+/** User logs go to `Function.<name>.User`, library system logs to `Host.Worker`; `none` is dropped. */
+function workerLogHandler(logger: Logger): WorkerLogHandler {
+  return (entry, invocation) => {
+    if (entry.level === 'none') {
+      return;
+    }
+    const level = workerLevels[entry.level];
+    if (invocation && entry.category === 'user') {
+      logger.forCategory(`Function.${invocation.functionName}.User`).log(level, entry.message, {
+        function: invocation.functionName,
+        invocationId: invocation.invocationId,
+      });
+    } else {
+      logger.forCategory('Host.Worker').log(level, entry.message, { invocationId: invocation?.invocationId });
+    }
+  };
+}
