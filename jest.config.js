@@ -1,13 +1,13 @@
-/** Jest runs TypeScript through ts-jest in transpile-only mode; `npm run check` type-checks separately. */
+/** Jest runs TypeScript through ts-jest, which transpiles file by file (isolatedModules); `npm run check` type-checks. */
 module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test', '<rootDir>/platform/test'],
   testMatch: ['**/*.test.ts'],
   transform: {
-    '^.+\\.ts$': ['ts-jest', { isolatedModules: true }],
+    '^.+\\.ts$': 'ts-jest',
   },
-  // Under Jest, Node's Module.prototype.require is bypassed, so the worker's core-module hook cannot
-  // intercept the library's lazy require. The mapping hands it the same core API object instead.
+  // Tests that import app modules directly load @azure/functions through Jest, which bypasses the worker's
+  // require hook; this mapping answers the library's lazy require of the core module in the same way.
   moduleNameMapper: {
     '^@azure/functions-core$': '<rootDir>/platform/src/worker/coreModule.ts',
   },

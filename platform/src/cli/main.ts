@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+import path from 'node:path';
+import { readLocalSettings } from '../config/localSettings';
+import { ConfigurationError, PlatformError } from '../errors';
+import { FunctionsHost } from '../host/host';
+import { createLogger } from '../host/logger';
+import type { EmbeddedAzurite } from '../storage/azurite';
+import type { DevelopmentStorageEndpoint } from '../storage/storageAccount';
+import { parseStartArgs, usage, type StartArgs } from './args';
+import { ensureDevelopmentStorage, usesDevelopmentStorage } from './localStorage';
+
+/**
+ * `local-functions start`: the Core Tools `func start` stand-in. Starts storage (and the Service Bus broker when
+ * the app declares one), then the host; the first SIGINT/SIGTERM stops gracefully, a second exits at once.
+ */
+async function main(argv: string[]): Promise<number> {
+  const args = parseStartArgs(argv);
+  if (args === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  const logger = createLogger({ levels: { default: args.verbose ? 'debug' : 'info' }, category: 'Host.Startup' });
+  const appDir = path.resolve(args.appDir);
+  const services = await startServices(appDir, args, logger);
+  let host: FunctionsHost;
+  try {
+    host = await FunctionsHost.start({
+      appDir,
+      port: args.port,
+      verbose: args.verbose,
+      developmentStorage: services.storage,
+    });
+  } catch (error) {
+    await services.stop();
+    throw error;
+  }
+  await waitForSignal(host, () => services.stop());
+  return 0;
+}
+
+interface LocalServices {
+  storage: DevelopmentStorageEndpoint | undefined;
+  stop(): Promise<void>;
+}
+
+async function startServices(appDir: string, args: StartArgs, logger: ReturnType<typeof createLogger>) {
+  const storageSetting = process.env.AzureWebJobsStorage ?? readLocalSettings(appDir).values.AzureWebJobsStorage;
+  let azurite: EmbeddedAzurite | undefined;
+  let storage: DevelopmentStorageEndpoint | undefined;
+  if (args.azurite && usesDevelopmentStorage(storageSetting)) {
+    const result = await ensureDevelopmentStorage(appDir, { inMemory: args.inMemory, logger });
+    azurite = result.embedded;
+    storage = result.endpoint;
+  }
+  const services: LocalServices = {
+    storage,
+    async stop() {
+      await azurite?.close();
+    },
+  };
+  return services;
+}
+
+function waitForSignal(host: FunctionsHost, stopServices: () => Promise<void>): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (stopping) {
+        process.stderr.write(`Received ${signal} again; exiting without waiting.\n`);
+        process.exit(1);
+      }
+      stopping = true;
+      void host
+        .stop()
+        .then(stopServices)
+        .then(resolve, (error: unknown) => {
+          process.stderr.write(`Shutdown failed: ${(error as Error).message}\n`);
+          process.exit(1);
+        });
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+}
+
+function describeStartupError(error: unknown): string {
+  if (error instanceof ConfigurationError) {
+    const where = Object.entries(error.where)
+      .filter(([, value]) => value !== undefined)
+      .map(([key, value]) => `${key}=${String(value)}`)
+      .join(' ');
+    return `Configuration error: ${error.message}${where ? ` (${where})` : ''}`;
+  }
+  if (error instanceof PlatformError) {
+    return `${error.name}: ${error.message}`;
+  }
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${describeStartupError(error)}\n`);
+    process.exit(1);
+  },
+);
