@@ -24,21 +24,25 @@ Options:
   --verbose          log at debug level
   --help             show this text`;
 
-/** Parses the command line; unknown options are errors that show the usage. */
+const options = {
+  'app-dir': { type: 'string' },
+  port: { type: 'string' },
+  'in-memory': { type: 'boolean', default: false },
+  'no-azurite': { type: 'boolean', default: false },
+  'no-servicebus': { type: 'boolean', default: false },
+  verbose: { type: 'boolean', default: false },
+  help: { type: 'boolean', default: false },
+} as const;
+
+/** Parses the command line; unknown options and commands are errors that carry the usage text. */
 export function parseStartArgs(argv: string[]): StartArgs | 'help' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      'app-dir': { type: 'string' },
-      port: { type: 'string' },
-      'in-memory': { type: 'boolean', default: false },
-      'no-azurite': { type: 'boolean', default: false },
-      'no-servicebus': { type: 'boolean', default: false },
-      verbose: { type: 'boolean', default: false },
-      help: { type: 'boolean', default: false },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, allowPositionals: true, options });
+  } catch (error) {
+    throw new ConfigurationError(`${(error as Error).message}\n\n${usage}`);
+  }
+  const { values, positionals } = parsed;
   if (values.help) {
     return 'help';
   }
