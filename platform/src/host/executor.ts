@@ -18,6 +18,8 @@ export interface TriggerInvocation {
   readonly bindingData?: Record<string, unknown>;
   /** Why the function runs, for the log: e.g. `New queue message detected on 'orders'`. */
   readonly reason: string;
+  /** Called with each attempt's invocation id before the worker runs it (HTTP streaming forwards under that id). */
+  readonly onInvocationStart?: (invocationId: string) => void;
 }
 
 /** How an invocation ended. `returnValue` is the `$return` value (the HTTP response for HTTP triggers). */
@@ -126,6 +128,7 @@ export class Executor {
   ): Promise<InvocationOutcome> {
     const invocationId = randomUUID();
     const started = Date.now();
+    request.onInvocationStart?.(invocationId);
     const info: InvocationInfo = { functionName: fn.name, invocationId, bindingData: request.bindingData ?? {} };
     const logger = this.#options.logger;
     logger.info('Executing function', {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppSettings } from '../config/appSettings';
 import type { HostJson } from '../config/hostJson';
+import type { LocalSettings } from '../config/localSettings';
 import type { Clock } from '../clock/clock';
 import type { StorageAccount } from '../storage/storageAccount';
 import type { RpcTypedData } from '../worker/rpc';
@@ -21,6 +22,8 @@ export interface HttpRoutes {
 export interface HostContext {
   readonly appDir: string;
   readonly hostJson: HostJson;
+  /** local.settings.json as read at start-up (CORS, CORSCredentials, LocalHttpPort). */
+  readonly localSettings: LocalSettings;
   readonly settings: AppSettings;
   /** Host id used in `azure-webjobs-hosts` paths (receipts, locks, timer status). */
   readonly hostId: string;
@@ -28,6 +31,8 @@ export interface HostContext {
   readonly clock: Clock;
   readonly executor: Executor;
   readonly functions: readonly FunctionDefinition[];
+  /** What the worker reported after loading the app, e.g. `HttpUri` when it enabled HTTP streaming. */
+  readonly workerCapabilities: Readonly<Record<string, string>>;
   readonly events: HostEvents;
   readonly http: HttpRoutes;
   /** Origin the host's HTTP server answers on, e.g. `http://localhost:7071`. */
