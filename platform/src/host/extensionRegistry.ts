@@ -1,3 +1,7 @@
+import { BlobExtension } from '../bindings/blob/blobExtension';
+import { BlobTriggerExtension } from '../triggers/blob/blobTriggerExtension';
+import { QueueExtension } from '../triggers/queue/queueExtension';
+import { TimerTriggerExtension } from '../triggers/timer/timerExtension';
 import type { Extension } from './extension';
 
 /**
@@ -5,5 +9,5 @@ import type { Extension } from './extension';
  * hosts can live in one process (tests).
  */
 export function createDefaultExtensions(): Extension[] {
-  return [];
+  return [new QueueExtension(), new BlobExtension(), new BlobTriggerExtension(), new TimerTriggerExtension()];
 }

@@ -1,0 +1,175 @@
+import { hasBindingExpressions, resolveBindingExpressions } from '../../bindings/bindingExpressions';
+import { writeQueueOutput } from '../../bindings/queue/queueOutput';
+import { storageFor } from '../../bindings/storageConnection';
+import { PlatformBugError } from '../../errors';
+import type { Extension, HostContext, InvocationInfo } from '../../host/extension';
+import type { BindingDefinition, FunctionDefinition } from '../../host/functionIndex';
+import type { StorageAccount } from '../../storage/storageAccount';
+import type { RpcTypedData } from '../../worker/rpc';
+import { MessageProcessor } from './messageProcessor';
+import { QueueListener } from './queueListener';
+import { checkQueueName, poisonQueueName, resolveQueueName } from './queueName';
+import { readQueuesOptions, type QueuesOptions } from './queueOptions';
+
+const triggerType = 'queueTrigger';
+const outputType = 'queue';
+const category = 'Host.Triggers.Queue';
+
+interface QueueOutput {
+  readonly account: StorageAccount;
+  /** Resolved name, or a template with `{token}` expressions resolved per invocation. */
+  readonly queueName: string;
+  readonly templated: boolean;
+}
+
+/**
+ * Storage queues: the `queueTrigger` listener with the storage extension's polling, lease and poison semantics,
+ * and the `queue` output binding that wakes listeners in the same host.
+ */
+export class QueueExtension implements Extension {
+  readonly name = 'Storage queues';
+  readonly bindingTypes = [triggerType, outputType];
+
+  #context: HostContext | undefined;
+  #options: QueuesOptions | undefined;
+  readonly #listeners = new Map<string, { accountName: string; listener: QueueListener }>();
+  readonly #outputs = new Map<string, QueueOutput>();
+  #unsubscribe: (() => void) | undefined;
+
+  initialize(context: HostContext): Promise<void> {
+    this.#context = context;
+    const options = readQueuesOptions(context.hostJson, context.settings);
+    this.#options = options;
+    for (const fn of context.functions) {
+      if (isType(fn.trigger, triggerType)) {
+        this.#addListener(context, fn, options);
+      }
+      for (const binding of fn.outputs.filter((b) => isType(b, outputType))) {
+        this.#outputs.set(outputKey(fn.name, binding.key), this.#prepareOutput(context, fn, binding));
+      }
+    }
+    return Promise.resolve();
+  }
+
+  start(): Promise<void> {
+    const context = this.#require();
+    this.#unsubscribe = context.events.on('queueMessageAdded', ({ accountName, queueName }) => {
+      for (const entry of this.#listeners.values()) {
+        if (entry.accountName === accountName && entry.listener.queueName === queueName) {
+          entry.listener.wake();
+        }
+      }
+    });
+    for (const { listener } of this.#listeners.values()) {
+      listener.start();
+    }
+    return Promise.resolve();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([...this.#listeners.values()].map(({ listener }) => listener.stop()));
+  }
+
+  /** Waits for messages still being settled (deleted or released) after their invocations ended. */
+  async dispose(): Promise<void> {
+    this.#unsubscribe?.();
+    await Promise.all([...this.#listeners.values()].map(({ listener }) => listener.drain()));
+  }
+
+  async bindOutput(binding: BindingDefinition, value: RpcTypedData, invocation: InvocationInfo): Promise<void> {
+    const output = this.#outputs.get(outputKey(invocation.functionName, binding.key));
+    if (!output) {
+      throw new PlatformBugError(`Queue output '${binding.key}' of '${invocation.functionName}' was not prepared.`);
+    }
+    const where = { functionName: invocation.functionName, property: 'queueName' };
+    let queueName = output.queueName;
+    if (output.templated) {
+      const source = { ...where, bindingKey: binding.key };
+      queueName = resolveBindingExpressions(output.queueName, invocation.bindingData, source).toLowerCase();
+      checkQueueName(queueName, where, output.queueName);
+    }
+    const target = {
+      accountName: output.account.accountName,
+      service: output.account.queue,
+      queueName,
+      encoding: this.#requireOptions().messageEncoding,
+    };
+    await writeQueueOutput(target, value, this.#require().events);
+  }
+
+  describeFunction(fn: FunctionDefinition): string | undefined {
+    const entry = this.#listeners.get(fn.name);
+    return entry ? `queue '${entry.listener.queueName}'` : undefined;
+  }
+
+  #addListener(context: HostContext, fn: FunctionDefinition, options: QueuesOptions): void {
+    const logger = context.logger.forCategory(category);
+    const queueName = resolveQueueName(fn.trigger.options.queueName, context.settings, {
+      functionName: fn.name,
+      property: 'queueName',
+    });
+    const account = storageFor(context, fn.name, fn.trigger);
+    if (fn.retry) {
+      // The host's FunctionIndexer only warns for triggers without [SupportsRetry] and keeps the policy, so it
+      // runs inside each dequeue attempt. Source: reference functions-host.md section 6 (webjobs FunctionIndexer).
+      logger.warn('Retry policies are not supported for queue triggers; maxDequeueCount is the retry mechanism', {
+        function: fn.name,
+        strategy: fn.retry.strategy ?? fn.retry.retryStrategy,
+      });
+    }
+    const queue = account.queue.getQueueClient(queueName);
+    const poisonName = poisonQueueName(queueName);
+    const processor = new MessageProcessor({
+      functionName: fn.name,
+      accountName: account.accountName,
+      queue,
+      poisonQueue: poisonName ? account.queue.getQueueClient(poisonName) : undefined,
+      options,
+      executor: context.executor,
+      events: context.events,
+      clock: context.clock,
+      logger,
+    });
+    const listener = new QueueListener({
+      functionName: fn.name,
+      queue,
+      processor,
+      options,
+      clock: context.clock,
+      logger,
+    });
+    this.#listeners.set(fn.name, { accountName: account.accountName, listener });
+  }
+
+  #prepareOutput(context: HostContext, fn: FunctionDefinition, binding: BindingDefinition): QueueOutput {
+    const where = { functionName: fn.name, property: 'queueName' };
+    const raw = binding.options.queueName;
+    const account = storageFor(context, fn.name, binding);
+    if (typeof raw === 'string' && hasBindingExpressions(raw)) {
+      return { account, queueName: context.settings.resolveExpressions(raw, where), templated: true };
+    }
+    return { account, queueName: resolveQueueName(raw, context.settings, where), templated: false };
+  }
+
+  #require(): HostContext {
+    if (!this.#context) {
+      throw new PlatformBugError('The queue extension was used before initialize().');
+    }
+    return this.#context;
+  }
+
+  #requireOptions(): QueuesOptions {
+    if (!this.#options) {
+      throw new PlatformBugError('The queue extension was used before initialize().');
+    }
+    return this.#options;
+  }
+}
+
+function isType(binding: BindingDefinition, type: string): boolean {
+  return binding.type.toLowerCase() === type.toLowerCase();
+}
+
+function outputKey(functionName: string, bindingKey: string): string {
+  return `${functionName}\u0000${bindingKey}`;
+}
