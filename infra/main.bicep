@@ -11,7 +11,9 @@
 // tables (and large payloads from its largemessages container). The API app gets read-only roles on exactly those
 // three task hub resources and nothing else in the task hub, so it can report status but cannot start, terminate or
 // signal orchestrations. The alternative, hosting the status API on the worker, would keep the task hub away from the
-// API app entirely but expose the worker's HTTP surface to callers; reading status is the smaller grant.
+// API app entirely but expose the worker's HTTP surface to callers; reading status is the smaller grant. This relies on
+// the Durable extension creating no task hub resources in an app whose orchestrator, activity and entity functions are
+// all disabled; docs/deploy-to-azure.md says what to grant if that ever changes.
 
 targetScope = 'subscription'
 

@@ -1,5 +1,5 @@
-import { BlobExtension } from '../bindings/blob/blobExtension';
-import { QueueExtension } from '../triggers/queue/queueExtension';
+import { BlobTriggerExtension } from '../triggers/blob/blobTriggerExtension';
+import { TimerTriggerExtension } from '../triggers/timer/timerExtension';
 import type { Extension } from './extension';
 
 /**
@@ -7,5 +7,5 @@ import type { Extension } from './extension';
  * hosts can live in one process (tests).
  */
 export function createDefaultExtensions(): Extension[] {
-  return [new QueueExtension(), new BlobExtension()];
+  return [new BlobTriggerExtension(), new TimerTriggerExtension()];
 }
