@@ -2,7 +2,6 @@ import { BlobExtension } from '../bindings/blob/blobExtension';
 import { BlobTriggerExtension } from '../triggers/blob/blobTriggerExtension';
 import { QueueExtension } from '../triggers/queue/queueExtension';
 import { TimerTriggerExtension } from '../triggers/timer/timerExtension';
-import { HttpTriggerExtension } from '../triggers/http/httpTriggerExtension';
 import type { Extension } from './extension';
 
 /**
@@ -10,11 +9,5 @@ import type { Extension } from './extension';
  * hosts can live in one process (tests).
  */
 export function createDefaultExtensions(): Extension[] {
-  return [
-    new HttpTriggerExtension(),
-    new QueueExtension(),
-    new BlobExtension(),
-    new BlobTriggerExtension(),
-    new TimerTriggerExtension(),
-  ];
+  return [new QueueExtension(), new BlobExtension(), new BlobTriggerExtension(), new TimerTriggerExtension()];
 }
