@@ -2,6 +2,7 @@ import { BlobExtension } from '../bindings/blob/blobExtension';
 import { BlobTriggerExtension } from '../triggers/blob/blobTriggerExtension';
 import { QueueExtension } from '../triggers/queue/queueExtension';
 import { TimerTriggerExtension } from '../triggers/timer/timerExtension';
+import { HttpTriggerExtension } from '../triggers/http/httpTriggerExtension';
 import type { Extension } from './extension';
 
 /**
@@ -9,5 +10,11 @@ import type { Extension } from './extension';
  * hosts can live in one process (tests).
  */
 export function createDefaultExtensions(): Extension[] {
-  return [new QueueExtension(), new BlobExtension(), new BlobTriggerExtension(), new TimerTriggerExtension()];
+  return [
+    new HttpTriggerExtension(),
+    new QueueExtension(),
+    new BlobExtension(),
+    new BlobTriggerExtension(),
+    new TimerTriggerExtension(),
+  ];
 }
