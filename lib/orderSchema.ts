@@ -74,7 +74,7 @@ export function parseOrderMessage(text: string): ParseResult {
 /** Validates an already-decoded value (the queue trigger hands JSON messages over as objects). */
 export function validateOrderMessage(value: unknown): ParseResult {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, reason: `expected a JSON object, received ${preview(JSON.stringify(value) ?? String(value))}` };
+    return { ok: false, reason: `expected a JSON object, received ${describeValue(value)}` };
   }
   const parsed = orderMessageSchema.safeParse(value, { reportInput: true });
   if (!parsed.success) {
@@ -109,7 +109,8 @@ function describeValue(value: unknown): string {
   if (value === undefined) {
     return 'nothing';
   }
-  return preview(JSON.stringify(value) ?? String(value));
+  // JSON.stringify gives undefined only for functions and symbols, which JSON input cannot hold.
+  return preview(JSON.stringify(value) ?? typeof value);
 }
 
 function preview(text: string): string {
