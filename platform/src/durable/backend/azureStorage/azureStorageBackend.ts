@@ -1,0 +1,443 @@
+import type { StorageAccount } from '../../../storage/storageAccount';
+import { HistoryConflictError, WorkItemLostError } from '../errors';
+import type {
+  ActivityWorkItem,
+  HistoryEvent,
+  InstancePage,
+  InstanceQuery,
+  InstanceState,
+  OrchestrationCheckpoint,
+  OrchestrationWorkItem,
+  PurgeFilter,
+  TaskHubBackend,
+  TaskHubBackendOptions,
+  TaskMessage,
+} from '../types';
+import { terminalStatuses } from '../types';
+import { defaultLeaseTimings, PartitionLeaseManager, type LeaseTimings } from './leases/partitionLeaseManager';
+import { LargePayloadStore } from './largePayloads';
+import { ControlQueuePoller } from './messaging/controlQueuePoller';
+import { OrchestrationSessions, type SessionBatch } from './messaging/orchestrationSessions';
+import { TaskHubQueue, type DequeuedMessage } from './messaging/taskHubQueue';
+import { WorkItemPoller } from './messaging/workItemPoller';
+import { failedWith } from './storageErrors';
+import { partitionIndexOf, taskHubNames, type TaskHubNames } from './taskHubNames';
+import { HistoryStore, type LoadedHistory } from './tracking/historyStore';
+import { InstanceStore } from './tracking/instanceStore';
+import { TaskHubResources } from './taskHubResources';
+import { withTimeout, mapLimited } from './async';
+
+/** Settings of the Azure Storage backend beyond the common ones. */
+export interface AzureStorageBackendOptions extends TaskHubBackendOptions {
+  /** The storage account holding the task hub (the `storageProvider.connectionName` connection). */
+  readonly storage: StorageAccount;
+  /** Partition lease timing; the provider's 30 s / 10 s / 10 s by default. Tests shorten them. */
+  readonly leaseTimings?: Partial<LeaseTimings>;
+  /** `storageProvider.controlQueueBufferThreshold`: buffered control messages per partition before pausing. */
+  readonly controlQueueBufferThreshold?: number;
+}
+
+interface LockedOrchestration {
+  readonly batch: SessionBatch;
+  readonly loaded: LoadedHistory;
+  settled: boolean;
+}
+
+// Sends and deletes of one checkpoint run this many at a time (a fan-out schedules thousands).
+const storageConcurrency = 64;
+
+/**
+ * The task hub in Azure Storage (Azurite locally), laid out like DurableTask.AzureStorage so Storage Explorer
+ * shows a familiar hub: `<Hub>Instances` and `<Hub>History` tables, control queues partitioned by instance id,
+ * a work-item queue, blob partition leases shared by host processes, and large payloads in blobs. Checkpoints
+ * follow the provider: send outbound messages, append history under the sentinel ETag, upsert the instance row,
+ * delete the trigger messages last.
+ */
+export class AzureStorageTaskHubBackend implements TaskHubBackend {
+  readonly kind = 'azureStorage';
+  readonly names: TaskHubNames;
+  readonly #options: AzureStorageBackendOptions;
+  readonly #resources: TaskHubResources;
+  readonly #history: HistoryStore;
+  readonly #instances: InstanceStore;
+  readonly #controlQueues: TaskHubQueue[];
+  readonly #workItems: TaskHubQueue;
+  readonly #sessions = new OrchestrationSessions();
+  readonly #pollers = new Map<number, ControlQueuePoller>();
+  readonly #workPoller: WorkItemPoller;
+  readonly #leases: PartitionLeaseManager;
+  readonly #locked = new WeakMap<OrchestrationWorkItem, LockedOrchestration>();
+  readonly #activities = new Map<string, DequeuedMessage>();
+  readonly #stopping = new AbortController();
+  #created = false;
+
+  constructor(options: AzureStorageBackendOptions) {
+    this.#options = options;
+    this.names = taskHubNames(options.hubName, options.partitionCount);
+    const { storage, clock } = options;
+    this.#resources = new TaskHubResources(storage, this.names, clock);
+    const payloads = new LargePayloadStore(storage.blob.getContainerClient(this.names.largeMessageContainer));
+    this.#history = new HistoryStore(storage.table(this.names.historyTable), payloads, clock);
+    this.#instances = new InstanceStore(storage.table(this.names.instancesTable), payloads, options.hubName);
+    const queue = (name: string) =>
+      new TaskHubQueue(
+        storage.queue.getQueueClient(name),
+        storage.queue.getQueueClient(`${name}-poison`),
+        payloads,
+        clock,
+      );
+    this.#controlQueues = this.names.controlQueues.map(queue);
+    this.#workItems = queue(this.names.workItemQueue);
+    this.#workPoller = new WorkItemPoller({
+      queue: this.#workItems,
+      clock,
+      logger: options.logger,
+      visibilityTimeoutMs: options.workItemVisibilityTimeoutMs,
+      maxPollingIntervalMs: options.maxPollingIntervalMs,
+      prefetch: 32,
+    });
+    this.#leases = new PartitionLeaseManager({
+      container: storage.blob.getContainerClient(this.names.leaseContainer),
+      partitionIds: this.names.controlQueues,
+      workerId: options.workerId,
+      timings: { ...defaultLeaseTimings, ...options.leaseTimings },
+      clock,
+      logger: options.logger,
+      onAcquired: (partition) => this.#startPartition(partition),
+      onLost: (partition) => this.#stopPartition(partition),
+    });
+  }
+
+  get hubName(): string {
+    return this.names.taskHubName;
+  }
+
+  get partitionCount(): number {
+    return this.names.controlQueues.length;
+  }
+
+  /** Partitions this host process owns now (for tests and diagnostics). */
+  get ownedPartitions(): number[] {
+    return this.#leases.ownedPartitions;
+  }
+
+  async createIfNotExists(): Promise<void> {
+    await this.#resources.createIfNotExists();
+    this.#created = true;
+  }
+
+  async deleteTaskHub(): Promise<void> {
+    await this.#resources.delete();
+    this.#history.forget();
+    this.#created = false;
+  }
+
+  async start(): Promise<void> {
+    if (!this.#created) {
+      await this.createIfNotExists();
+    }
+    this.#workPoller.start();
+    await this.#leases.start();
+    this.#options.logger.info('Task hub started', {
+      taskHub: this.hubName,
+      backend: this.kind,
+      partitions: this.ownedPartitions.join(',') || 'none yet',
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    this.#sessions.close();
+    await this.#leases.stop();
+    await this.#workPoller.stop();
+    await Promise.allSettled(this.#workPoller.drainBuffer().map((m) => this.#workItems.release(m, 0)));
+  }
+
+  #startPartition(partition: number): void {
+    this.#history.forget();
+    const poller = new ControlQueuePoller({
+      partition,
+      queue: this.#controlQueue(partition),
+      sessions: this.#sessions,
+      clock: this.#options.clock,
+      logger: this.#options.logger,
+      batchSize: this.#options.controlQueueBatchSize,
+      visibilityTimeoutMs: this.#options.controlQueueVisibilityTimeoutMs,
+      maxPollingIntervalMs: this.#options.maxPollingIntervalMs,
+      bufferThreshold: this.#options.controlQueueBufferThreshold ?? 256,
+    });
+    this.#pollers.set(partition, poller);
+    poller.start();
+  }
+
+  async #stopPartition(partition: number): Promise<void> {
+    const poller = this.#pollers.get(partition);
+    this.#pollers.delete(partition);
+    await poller?.stop();
+    const dropped = this.#sessions.dropPartition(partition);
+    await Promise.allSettled(dropped.map((message) => this.#controlQueue(partition).release(message, 0)));
+    this.#history.forget();
+  }
+
+  // --- orchestrations -------------------------------------------------------------------------------------
+
+  async lockNextOrchestrationWorkItem(signal: AbortSignal): Promise<OrchestrationWorkItem | undefined> {
+    const batch = await withTimeout(
+      this.#options.clock,
+      this.#options.maxPollingIntervalMs,
+      [signal, this.#stopping.signal],
+      (s) => this.#sessions.take(s),
+    );
+    if (!batch) {
+      return undefined;
+    }
+    try {
+      const [loaded, instance] = await Promise.all([
+        this.#history.load(batch.instanceId),
+        this.#instances.get(batch.instanceId),
+      ]);
+      const workItem: OrchestrationWorkItem = {
+        instanceId: batch.instanceId,
+        messages: batch.messages.map((m) => ({
+          messageId: m.messageId,
+          dequeueCount: m.dequeueCount,
+          message: m.message,
+        })),
+        history: loaded.events,
+        instance,
+        etag: loaded.etag,
+      };
+      this.#locked.set(workItem, { batch, loaded, settled: false });
+      return workItem;
+    } catch (error) {
+      await this.#release(batch, batch.messages, 0);
+      throw error;
+    }
+  }
+
+  async completeOrchestrationWorkItem(
+    workItem: OrchestrationWorkItem,
+    checkpoint: OrchestrationCheckpoint,
+  ): Promise<void> {
+    const locked = this.#lockedItem(workItem);
+
+    await this.#sendAll(checkpoint.activityMessages, checkpoint.orchestrationMessages, workItem.instanceId);
+
+    try {
+      await this.#history.write({
+        instanceId: workItem.instanceId,
+        executionId: checkpoint.history.executionId,
+        loaded: locked.loaded,
+        events: checkpoint.history.events,
+        replace: checkpoint.history.replace,
+      });
+    } catch (error) {
+      if (error instanceof HistoryConflictError) {
+        locked.settled = true;
+        await this.#release(locked.batch, locked.batch.messages, 0);
+      }
+      throw error;
+    }
+
+    if (checkpoint.instance) {
+      await this.#instances.upsert(checkpoint.instance);
+      if (terminalStatuses.includes(checkpoint.instance.runtimeStatus)) {
+        this.#history.forget(workItem.instanceId);
+      }
+    }
+
+    locked.settled = true;
+    const consumed = new Set(checkpoint.consumedMessageIds);
+    const queue = this.#controlQueue(locked.batch.partition);
+    await mapLimited(
+      locked.batch.messages.filter((m) => consumed.has(m.messageId)),
+      storageConcurrency,
+      (m) => this.#deleteQuietly(queue, m),
+    );
+    const unconsumed = locked.batch.messages.filter((m) => !consumed.has(m.messageId));
+    await this.#release(locked.batch, unconsumed, checkpoint.releaseDelayMs ?? 0, locked.batch.messages);
+  }
+
+  async abandonOrchestrationWorkItem(workItem: OrchestrationWorkItem, delayMs = 0): Promise<void> {
+    const locked = this.#locked.get(workItem);
+    if (!locked || locked.settled) {
+      return;
+    }
+    locked.settled = true;
+    await this.#release(locked.batch, locked.batch.messages, delayMs);
+  }
+
+  #lockedItem(workItem: OrchestrationWorkItem): LockedOrchestration {
+    const locked = this.#locked.get(workItem);
+    if (!locked || locked.settled) {
+      throw new WorkItemLostError(workItem.instanceId, 'it was already completed or abandoned');
+    }
+    return locked;
+  }
+
+  /** Makes messages visible again after `delayMs` and unlocks the instance (forgetting `forget` messages). */
+  async #release(
+    batch: SessionBatch,
+    messages: readonly DequeuedMessage[],
+    delayMs: number,
+    forget: readonly DequeuedMessage[] = messages,
+  ): Promise<void> {
+    const queue = this.#controlQueue(batch.partition);
+    try {
+      await mapLimited(messages, storageConcurrency, async (message) => {
+        try {
+          await queue.release(message, delayMs);
+        } catch (error) {
+          // The pop receipt went stale (visibility lapsed): the message is visible again anyway.
+          if (!failedWith(error, 400, 404)) {
+            throw error;
+          }
+        }
+      });
+    } finally {
+      this.#sessions.unlock(batch.instanceId, forget);
+    }
+  }
+
+  async #deleteQuietly(queue: TaskHubQueue, message: DequeuedMessage): Promise<void> {
+    try {
+      await queue.delete(message);
+    } catch (error) {
+      // Already deleted, or redelivered under a new pop receipt: the duplicate is the engine's to drop.
+      if (!failedWith(error, 400, 404)) {
+        throw error;
+      }
+    }
+  }
+
+  // --- activities -----------------------------------------------------------------------------------------
+
+  async lockNextActivityWorkItem(signal: AbortSignal): Promise<ActivityWorkItem | undefined> {
+    const message = await withTimeout(
+      this.#options.clock,
+      this.#options.maxPollingIntervalMs,
+      [signal, this.#stopping.signal],
+      (s) => this.#workPoller.take(s),
+    );
+    if (!message) {
+      return undefined;
+    }
+    this.#activities.set(message.messageId, message);
+    return { id: message.messageId, dequeueCount: message.dequeueCount, message: message.message };
+  }
+
+  async renewActivityWorkItem(workItem: ActivityWorkItem): Promise<void> {
+    const message = this.#activity(workItem);
+    await this.#workItems.release(message, this.#options.workItemVisibilityTimeoutMs);
+  }
+
+  async completeActivityWorkItem(workItem: ActivityWorkItem, response: TaskMessage): Promise<void> {
+    const message = this.#activity(workItem);
+    await this.#sendAll([], [response], workItem.message.instanceId);
+    this.#activities.delete(workItem.id);
+    try {
+      await this.#workItems.delete(message);
+    } catch (error) {
+      if (failedWith(error, 400, 404)) {
+        throw new WorkItemLostError(workItem.message.instanceId, 'its lock expired and the message was redelivered');
+      }
+      throw error;
+    }
+  }
+
+  async abandonActivityWorkItem(workItem: ActivityWorkItem, delayMs = 0): Promise<void> {
+    const message = this.#activity(workItem);
+    this.#activities.delete(workItem.id);
+    try {
+      await this.#workItems.release(message, delayMs);
+    } catch (error) {
+      if (!failedWith(error, 400, 404)) {
+        throw error;
+      }
+    }
+  }
+
+  #activity(workItem: ActivityWorkItem): DequeuedMessage {
+    const message = this.#activities.get(workItem.id);
+    if (!message) {
+      throw new WorkItemLostError(workItem.message.instanceId, 'it was already completed or abandoned');
+    }
+    return message;
+  }
+
+  // --- sending --------------------------------------------------------------------------------------------
+
+  async #sendAll(
+    activities: readonly TaskMessage[],
+    orchestrations: readonly TaskMessage[],
+    sender?: string,
+  ): Promise<void> {
+    await Promise.all([
+      mapLimited(activities, storageConcurrency, async (message) => {
+        await this.#workItems.send(message, sender);
+      }),
+      mapLimited(orchestrations, storageConcurrency, (message) => this.#sendToInstance(message, sender)),
+    ]);
+    if (activities.length > 0) {
+      this.#workPoller.wake();
+    }
+  }
+
+  async #sendToInstance(message: TaskMessage, sender?: string): Promise<void> {
+    const partition = partitionIndexOf(message.instanceId, this.partitionCount);
+    const { visibleAt } = await this.#controlQueue(partition).send(message, sender);
+    const poller = this.#pollers.get(partition);
+    if (poller && visibleAt <= this.#options.clock.now()) {
+      poller.wake();
+    } else {
+      poller?.wakeAt(visibleAt);
+    }
+  }
+
+  #controlQueue(partition: number): TaskHubQueue {
+    return this.#controlQueues[partition] as TaskHubQueue;
+  }
+
+  // --- client operations ----------------------------------------------------------------------------------
+
+  async createInstance(instance: InstanceState, startMessage: TaskMessage): Promise<void> {
+    await this.#instances.upsert(instance);
+    await this.#sendToInstance(startMessage);
+  }
+
+  async sendOrchestrationMessages(messages: readonly TaskMessage[]): Promise<void> {
+    await mapLimited(messages, storageConcurrency, (message) => this.#sendToInstance(message));
+  }
+
+  getInstance(instanceId: string): Promise<InstanceState | undefined> {
+    return this.#instances.get(instanceId);
+  }
+
+  async getHistory(instanceId: string): Promise<HistoryEvent[]> {
+    return (await this.#history.read(instanceId)).events;
+  }
+
+  queryInstances(query: InstanceQuery): Promise<InstancePage> {
+    return this.#instances.query(query);
+  }
+
+  async purgeInstance(instanceId: string): Promise<boolean> {
+    const [row, history] = await Promise.all([
+      this.#instances.delete(instanceId),
+      this.#history.purge(instanceId),
+      this.#resources.deleteLargeMessages(instanceId),
+    ]);
+    return row || history;
+  }
+
+  async purgeInstances(filter: PurgeFilter): Promise<number> {
+    const ids = await this.#instances.idsMatching(filter);
+    let deleted = 0;
+    await mapLimited(ids, 16, async (id) => {
+      if (await this.purgeInstance(id)) {
+        deleted++;
+      }
+    });
+    return deleted;
+  }
+}

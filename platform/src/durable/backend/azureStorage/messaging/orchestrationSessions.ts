@@ -1,0 +1,143 @@
+import type { DequeuedMessage } from './taskHubQueue';
+
+/** Messages of one instance handed out together, with the partition they came from. */
+export interface SessionBatch {
+  readonly instanceId: string;
+  readonly partition: number;
+  readonly messages: DequeuedMessage[];
+}
+
+interface Waiter {
+  resolve(batch: SessionBatch | undefined): void;
+}
+
+/**
+ * Received control-queue messages grouped by instance, and the instances currently locked by a dispatcher: an
+ * instance is handed to one work item at a time, and messages arriving meanwhile wait for the next one.
+ */
+export class OrchestrationSessions {
+  readonly #pending = new Map<string, { partition: number; messages: DequeuedMessage[] }>();
+  readonly #ready: string[] = [];
+  readonly #locked = new Set<string>();
+  readonly #known = new Map<string, DequeuedMessage>();
+  #waiters: Waiter[] = [];
+
+  /** Buffered, not yet handed out, messages of a partition (for the buffer threshold). */
+  pendingCount(partition: number): number {
+    let count = 0;
+    for (const entry of this.#pending.values()) {
+      if (entry.partition === partition) {
+        count += entry.messages.length;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Adds received messages. A message received again (its visibility lapsed while buffered or locked) keeps one
+   * entry with the newest pop receipt.
+   */
+  add(partition: number, messages: readonly DequeuedMessage[]): void {
+    for (const message of messages) {
+      const known = this.#known.get(message.messageId);
+      if (known) {
+        known.popReceipt = message.popReceipt;
+        continue;
+      }
+      this.#known.set(message.messageId, message);
+      const instanceId = message.message.instanceId;
+      let entry = this.#pending.get(instanceId);
+      if (!entry) {
+        entry = { partition, messages: [] };
+        this.#pending.set(instanceId, entry);
+        if (!this.#locked.has(instanceId)) {
+          this.#ready.push(instanceId);
+        }
+      }
+      entry.messages.push(message);
+    }
+    this.#dispatch();
+  }
+
+  /** Waits for an unlocked instance with messages and locks it; undefined when the signal aborts. */
+  take(signal: AbortSignal): Promise<SessionBatch | undefined> {
+    const batch = this.#next();
+    if (batch || signal.aborted) {
+      return Promise.resolve(batch);
+    }
+    return new Promise((resolve) => {
+      const waiter: Waiter = {
+        resolve: (value) => {
+          signal.removeEventListener('abort', onAbort);
+          resolve(value);
+        },
+      };
+      const onAbort = () => {
+        this.#waiters = this.#waiters.filter((w) => w !== waiter);
+        resolve(undefined);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.#waiters.push(waiter);
+    });
+  }
+
+  /** Unlocks an instance; the given messages are forgotten (deleted or released by the caller). */
+  unlock(instanceId: string, handled: readonly DequeuedMessage[]): void {
+    for (const message of handled) {
+      this.#known.delete(message.messageId);
+    }
+    this.#locked.delete(instanceId);
+    if (this.#pending.has(instanceId)) {
+      this.#ready.push(instanceId);
+      this.#dispatch();
+    }
+  }
+
+  /** Drops the buffered messages of a partition this host no longer owns and returns them for release. */
+  dropPartition(partition: number): DequeuedMessage[] {
+    const dropped: DequeuedMessage[] = [];
+    for (const [instanceId, entry] of this.#pending) {
+      if (entry.partition === partition) {
+        this.#pending.delete(instanceId);
+        dropped.push(...entry.messages);
+      }
+    }
+    for (const message of dropped) {
+      this.#known.delete(message.messageId);
+    }
+    return dropped;
+  }
+
+  /** Resolves every waiting `take` with undefined (shutdown). */
+  close(): void {
+    const waiters = this.#waiters;
+    this.#waiters = [];
+    for (const waiter of waiters) {
+      waiter.resolve(undefined);
+    }
+  }
+
+  #next(): SessionBatch | undefined {
+    while (this.#ready.length > 0) {
+      const instanceId = this.#ready.shift() as string;
+      const entry = this.#pending.get(instanceId);
+      if (!entry || this.#locked.has(instanceId)) {
+        continue;
+      }
+      this.#pending.delete(instanceId);
+      this.#locked.add(instanceId);
+      return { instanceId, partition: entry.partition, messages: entry.messages };
+    }
+    return undefined;
+  }
+
+  #dispatch(): void {
+    while (this.#waiters.length > 0) {
+      const batch = this.#next();
+      if (!batch) {
+        return;
+      }
+      this.#waiters.shift()?.resolve(batch);
+    }
+  }
+}

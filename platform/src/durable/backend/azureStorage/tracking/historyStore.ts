@@ -1,0 +1,183 @@
+import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
+import type { Clock } from '../../../../clock/clock';
+import { HistoryConflictError } from '../../errors';
+import type { HistoryEvent } from '../../types';
+import {
+  fromHistoryEntity,
+  fromHistoryRowKey,
+  fromSentinelEntity,
+  sentinelRowKey,
+  toHistoryEntity,
+  toSentinelEntity,
+  type TableRow,
+} from '../historyEntity';
+import { toPartitionKey } from '../keySanitation';
+import { toHistoryPropertyBlobName, type LargePayloadStore } from '../largePayloads';
+import { failedWith } from '../storageErrors';
+import { HistoryCache } from './historyCache';
+
+/** The committed history of an instance's current execution and the ETag guarding it. */
+export interface LoadedHistory {
+  executionId: string;
+  events: HistoryEvent[];
+  /** ETag of the sentinel row; undefined when the instance has no history. */
+  etag: string | undefined;
+}
+
+/** What one checkpoint writes to the History table. */
+export interface HistoryWrite {
+  instanceId: string;
+  executionId: string;
+  /** The history as loaded for the work item; new events follow it unless `replace`. */
+  loaded: LoadedHistory;
+  events: readonly HistoryEvent[];
+  replace: boolean;
+}
+
+// A table transaction takes at most 100 operations and 4 MiB; the sentinel rides in every batch.
+const maxEventsPerBatch = 99;
+const maxBatchBytes = 3 * 1024 * 1024;
+
+/**
+ * The `<Hub>History` table: one partition per instance, one row per event, and a sentinel row whose ETag makes
+ * every checkpoint conditional on the history this host loaded (optimistic concurrency, as in the provider).
+ * Loaded histories are cached with their ETag, so an instance whose partition this host owns is read once.
+ */
+export class HistoryStore {
+  readonly #cache = new HistoryCache(4096);
+
+  constructor(
+    private readonly table: TableClient,
+    private readonly payloads: LargePayloadStore,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The current execution's committed history, from the cache when this host wrote it last. */
+  async load(instanceId: string): Promise<LoadedHistory> {
+    const cached = this.#cache.get(instanceId);
+    if (cached) {
+      return { ...cached, events: cached.events.map((e) => ({ ...e })) };
+    }
+    const loaded = await this.read(instanceId);
+    this.#cache.set(instanceId, loaded);
+    return { ...loaded, events: loaded.events.map((e) => ({ ...e })) };
+  }
+
+  /** Reads the history from the table, bypassing the cache. */
+  async read(instanceId: string): Promise<LoadedHistory> {
+    const rows = await this.#rows(toPartitionKey(instanceId));
+    const sentinel = rows.find((row) => row.rowKey === sentinelRowKey);
+    if (!sentinel) {
+      return { executionId: '', events: [], etag: undefined };
+    }
+    const state = fromSentinelEntity(sentinel);
+    const eventRows = rows
+      .filter((row) => row.rowKey !== sentinelRowKey && row.ExecutionId === state.executionId)
+      .filter((row) => state.eventCount === undefined || fromHistoryRowKey(row.rowKey) < state.eventCount)
+      .sort((a, b) => (a.rowKey < b.rowKey ? -1 : 1));
+    await Promise.all(eventRows.map((row) => this.payloads.restoreProperties(row)));
+    return { executionId: state.executionId, events: eventRows.map(fromHistoryEntity), etag: sentinel.etag };
+  }
+
+  /** Forgets cached histories (the partition moved to another host, or the entries went stale). */
+  forget(instanceId?: string): void {
+    if (instanceId === undefined) {
+      this.#cache.clear();
+    } else {
+      this.#cache.delete(instanceId);
+    }
+  }
+
+  /**
+   * Writes a checkpoint in batches of at most 99 events plus the sentinel, each conditional on the previous
+   * batch's sentinel ETag; returns the new ETag. A 409 / 412 / 404 on the sentinel means another writer got
+   * there first: `HistoryConflictError`, and the cached history is dropped.
+   */
+  async write(write: HistoryWrite): Promise<string | undefined> {
+    if (write.events.length === 0 && !write.replace) {
+      return write.loaded.etag;
+    }
+    const partitionKey = toPartitionKey(write.instanceId);
+    const first = write.replace ? 0 : write.loaded.events.length;
+    const rows = write.events.map((event, i) =>
+      toHistoryEntity(event, { partitionKey, sequenceNumber: first + i, executionId: write.executionId }),
+    );
+    await Promise.all(rows.map((row) => this.payloads.offloadProperties(row, toHistoryPropertyBlobName)));
+
+    let etag = write.loaded.etag;
+    const batches = splitIntoBatches(rows);
+    try {
+      for (const [index, batch] of batches.entries()) {
+        const complete = index === batches.length - 1;
+        const sentinel = toSentinelEntity(partitionKey, {
+          executionId: write.executionId,
+          eventCount: first + rows.length,
+          complete,
+          completedAt: new Date(this.clock.now()),
+        });
+        etag = await this.#submit(batch, sentinel, etag);
+      }
+    } catch (error) {
+      this.#cache.delete(write.instanceId);
+      if (failedWith(error, 404, 409, 412)) {
+        throw new HistoryConflictError(write.instanceId, write.loaded.etag);
+      }
+      throw error;
+    }
+
+    const events = write.replace ? [...write.events] : [...write.loaded.events, ...write.events];
+    this.#cache.set(write.instanceId, { executionId: write.executionId, events, etag });
+    return etag;
+  }
+
+  async #submit(batch: TableRow[], sentinel: TableRow, etag: string | undefined): Promise<string | undefined> {
+    const actions: TransactionAction[] = batch.map((row) => ['upsert', row as TableEntity, 'Replace']);
+    actions.push(
+      etag === undefined ? ['create', sentinel] : ['update', sentinel, 'Merge', { etag }],
+    );
+    const response = await this.table.submitTransaction(actions);
+    return (
+      response.subResponses.find((sub) => sub.rowKey === sentinelRowKey)?.etag ?? response.subResponses.at(-1)?.etag
+    );
+  }
+
+  /** Deletes an instance's history rows and offloaded properties; false when there were none. */
+  async purge(instanceId: string): Promise<boolean> {
+    const partitionKey = toPartitionKey(instanceId);
+    const rows = await this.#rows(partitionKey);
+    for (let i = 0; i < rows.length; i += 100) {
+      const batch = rows.slice(i, i + 100);
+      await this.table.submitTransaction(batch.map((row) => ['delete', row as TableEntity]));
+    }
+    await this.payloads.deletePrefix(`${partitionKey}/history-`);
+    this.#cache.delete(instanceId);
+    return rows.length > 0;
+  }
+
+  async #rows(partitionKey: string): Promise<TableRow[]> {
+    const rows: TableRow[] = [];
+    const filter = odata`PartitionKey eq ${partitionKey}`;
+    for await (const entity of this.table.listEntities({ queryOptions: { filter } })) {
+      rows.push(entity as TableRow);
+    }
+    return rows;
+  }
+}
+
+function splitIntoBatches(rows: TableRow[]): TableRow[][] {
+  const batches: TableRow[][] = [];
+  let current: TableRow[] = [];
+  let bytes = 0;
+  for (const row of rows) {
+    const size = JSON.stringify(row).length * 2;
+    if (current.length >= maxEventsPerBatch || (current.length > 0 && bytes + size > maxBatchBytes)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(row);
+    bytes += size;
+  }
+  batches.push(current);
+  return batches;
+}
