@@ -132,9 +132,7 @@ export class HistoryStore {
 
   async #submit(batch: TableRow[], sentinel: TableRow, etag: string | undefined): Promise<string | undefined> {
     const actions: TransactionAction[] = batch.map((row) => ['upsert', row as TableEntity, 'Replace']);
-    actions.push(
-      etag === undefined ? ['create', sentinel] : ['update', sentinel, 'Merge', { etag }],
-    );
+    actions.push(etag === undefined ? ['create', sentinel] : ['update', sentinel, 'Merge', { etag }]);
     const response = await this.table.submitTransaction(actions);
     return (
       response.subResponses.find((sub) => sub.rowKey === sentinelRowKey)?.etag ?? response.subResponses.at(-1)?.etag
