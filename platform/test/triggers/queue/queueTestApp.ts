@@ -49,7 +49,13 @@ export interface QueueApp {
 /** Starts the queue-app fixture against `azurite`, creating its trigger queues first. */
 export async function startQueueApp(
   azurite: EmbeddedAzurite,
-  options: { hostJson?: object; values?: Record<string, string>; clock?: Clock; names?: QueueAppNames } = {},
+  options: {
+    hostJson?: object;
+    values?: Record<string, string>;
+    clock?: Clock;
+    names?: QueueAppNames;
+    verbose?: boolean;
+  } = {},
 ): Promise<QueueApp> {
   const names = options.names ?? uniqueQueueAppNames();
   const queues = QueueServiceClient.fromConnectionString(azurite.connectionString, { retryOptions: { maxTries: 1 } });
@@ -58,11 +64,16 @@ export async function startQueueApp(
   await Promise.all([...triggerQueues, ...more].map((name) => queues.getQueueClient(name).createIfNotExists()));
 
   const app = prepareApp('queue-app', { hostJson: options.hostJson, values: { ...names, ...options.values } });
-  const { host, logs } = await startTestHost({
+  const started = await startTestHost({
     appDir: app.appDir,
     env: { AzureWebJobsStorage: azurite.connectionString },
     clock: options.clock,
+    verbose: options.verbose,
+  }).catch((error: unknown) => {
+    app.remove();
+    throw error;
   });
+  const { host, logs } = started;
   return {
     host,
     logs,
