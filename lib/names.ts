@@ -79,7 +79,6 @@ export const functionNames = {
   cancelShipment: 'cancelShipment',
   sendConfirmation: 'sendConfirmation',
   sendReply: 'sendReply',
-  deferReply: 'deferReply',
   nightlyPartition: 'nightlyPartition',
   purgeHistory: 'purgeHistory',
   writeReport: 'writeReport',

@@ -167,7 +167,14 @@ async function releaseSku(inventory: TableClient, orderId: string, sku: string):
 
 /** Marks the reservation as committed (the goods are shipping), so expiry no longer releases it. */
 export async function commitReservation(storage: Storage, orderId: string): Promise<void> {
-  await setHeaderStatus(storage.table(tables.reservations), orderId, 'committed');
+  try {
+    await setHeaderStatus(storage.table(tables.reservations), orderId, 'committed');
+  } catch (error) {
+    // An order without a reservation has nothing to commit.
+    if (!isNotFound(error)) {
+      throw error;
+    }
+  }
 }
 
 /** The reservation header row. */
