@@ -10,22 +10,13 @@ export async function withTimeout<T>(
   signals: readonly AbortSignal[],
   work: (signal: AbortSignal) => Promise<T>,
 ): Promise<T> {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  for (const signal of signals) {
-    if (signal.aborted) {
-      controller.abort();
-    }
-    signal.addEventListener('abort', abort, { once: true });
-  }
-  const cancel = clock.schedule(ms, abort);
+  const timeout = new AbortController();
+  const cancel = clock.schedule(ms, () => timeout.abort());
   try {
-    return await work(controller.signal);
+    // AbortSignal.any holds its sources weakly, so dozens of dispatcher loops add no listeners to a shared signal.
+    return await work(AbortSignal.any([...signals, timeout.signal]));
   } finally {
     cancel();
-    for (const signal of signals) {
-      signal.removeEventListener('abort', abort);
-    }
   }
 }
 
