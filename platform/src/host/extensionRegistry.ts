@@ -3,6 +3,7 @@ import { BlobTriggerExtension } from '../triggers/blob/blobTriggerExtension';
 import { QueueExtension } from '../triggers/queue/queueExtension';
 import { TimerTriggerExtension } from '../triggers/timer/timerExtension';
 import { HttpTriggerExtension } from '../triggers/http/httpTriggerExtension';
+import { DurableExtension } from '../durable/durableExtension';
 import type { Extension } from './extension';
 
 /**
@@ -16,5 +17,6 @@ export function createDefaultExtensions(): Extension[] {
     new BlobExtension(),
     new BlobTriggerExtension(),
     new TimerTriggerExtension(),
+    new DurableExtension(),
   ];
 }

@@ -1,0 +1,356 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../../../clock/clock';
+import { HistoryConflictError, WorkItemLostError } from '../errors';
+import type {
+  ActivityWorkItem,
+  HistoryEvent,
+  InstancePage,
+  InstanceQuery,
+  InstanceState,
+  OrchestrationCheckpoint,
+  OrchestrationWorkItem,
+  PurgeFilter,
+  ReceivedMessage,
+  TaskHubBackend,
+  TaskMessage,
+} from '../types';
+import { matchesQuery, pageOf } from './instanceFilter';
+import { Waiters } from './waiters';
+
+interface StoredMessage {
+  id: string;
+  message: TaskMessage;
+  visibleAt: number;
+  dequeueCount: number;
+}
+
+interface StoredHistory {
+  events: HistoryEvent[];
+  etag: number;
+}
+
+/** Options of the in-memory task hub. */
+export interface MemoryBackendOptions {
+  hubName: string;
+  clock: Clock;
+  /** How long a locked activity stays invisible before it is redelivered; default 5 minutes. */
+  workItemVisibilityTimeoutMs?: number;
+}
+
+/**
+ * A task hub held in process memory, for tests and quick local runs. Deliveries wait on the host clock, so with
+ * a virtual clock a seven-day timer or a retry back-off fires as soon as the test advances time. Values are
+ * copied in and out so callers never share objects with the store.
+ */
+export class MemoryBackend implements TaskHubBackend {
+  readonly kind = 'memory';
+  readonly hubName: string;
+  readonly partitionCount = 1;
+  readonly #clock: Clock;
+  readonly #visibilityMs: number;
+  readonly #instances = new Map<string, InstanceState>();
+  readonly #histories = new Map<string, StoredHistory>();
+  readonly #control = new Map<string, StoredMessage[]>();
+  readonly #activities: StoredMessage[] = [];
+  readonly #locked = new Map<string, Set<string>>();
+  readonly #lockedActivities = new Set<string>();
+  readonly #orchestrationWaiters: Waiters;
+  readonly #activityWaiters: Waiters;
+  #running = false;
+
+  constructor(options: MemoryBackendOptions) {
+    this.hubName = options.hubName;
+    this.#clock = options.clock;
+    this.#visibilityMs = options.workItemVisibilityTimeoutMs ?? 5 * 60_000;
+    this.#orchestrationWaiters = new Waiters(options.clock);
+    this.#activityWaiters = new Waiters(options.clock);
+  }
+
+  /** True when a message or activity is visible now or locked: the engine has work to do. */
+  hasWorkNow(): boolean {
+    const now = this.#clock.now();
+    const controlDue = [...this.#control.values()].some((queue) => queue.some((m) => m.visibleAt <= now));
+    const activityDue = this.#activities.some((m) => m.visibleAt <= now && !this.#lockedActivities.has(m.id));
+    return controlDue || activityDue || this.#locked.size > 0 || this.#lockedActivities.size > 0;
+  }
+
+  createIfNotExists(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  deleteTaskHub(): Promise<void> {
+    this.#instances.clear();
+    this.#histories.clear();
+    this.#control.clear();
+    this.#activities.length = 0;
+    return Promise.resolve();
+  }
+
+  start(): Promise<void> {
+    this.#running = true;
+    return Promise.resolve();
+  }
+
+  stop(): Promise<void> {
+    this.#running = false;
+    this.#orchestrationWaiters.wakeAll();
+    this.#activityWaiters.wakeAll();
+    return Promise.resolve();
+  }
+
+  async lockNextOrchestrationWorkItem(signal: AbortSignal): Promise<OrchestrationWorkItem | undefined> {
+    const found = this.#takeOrchestrationWorkItem();
+    if (found || !this.#running) {
+      return found;
+    }
+    await this.#orchestrationWaiters.wait(signal, this.#nextControlDueAt());
+    return this.#running ? this.#takeOrchestrationWorkItem() : undefined;
+  }
+
+  completeOrchestrationWorkItem(workItem: OrchestrationWorkItem, checkpoint: OrchestrationCheckpoint): Promise<void> {
+    const instanceId = workItem.instanceId;
+    const lockedIds = this.#locked.get(instanceId);
+    if (!lockedIds) {
+      throw new WorkItemLostError(instanceId, 'the instance is not locked');
+    }
+    this.#sendActivities(checkpoint.activityMessages);
+    this.#sendControl(checkpoint.orchestrationMessages);
+
+    try {
+      this.#writeHistory(workItem, checkpoint.history);
+    } catch (error) {
+      this.#release(instanceId, [...lockedIds], 0);
+      throw error;
+    }
+    if (checkpoint.instance) {
+      this.#instances.set(instanceId, structuredClone(checkpoint.instance));
+    }
+
+    const consumed = new Set(checkpoint.consumedMessageIds);
+    const queue = this.#control.get(instanceId) ?? [];
+    this.#control.set(
+      instanceId,
+      queue.filter((m) => !consumed.has(m.id)),
+    );
+    this.#release(
+      instanceId,
+      [...lockedIds].filter((id) => !consumed.has(id)),
+      checkpoint.releaseDelayMs ?? 0,
+    );
+    return Promise.resolve();
+  }
+
+  abandonOrchestrationWorkItem(workItem: OrchestrationWorkItem, delayMs = 0): Promise<void> {
+    const lockedIds = this.#locked.get(workItem.instanceId);
+    if (lockedIds) {
+      this.#release(workItem.instanceId, [...lockedIds], delayMs);
+    }
+    return Promise.resolve();
+  }
+
+  async lockNextActivityWorkItem(signal: AbortSignal): Promise<ActivityWorkItem | undefined> {
+    const found = this.#takeActivity();
+    if (found || !this.#running) {
+      return found;
+    }
+    await this.#activityWaiters.wait(signal, this.#nextActivityDueAt());
+    return this.#running ? this.#takeActivity() : undefined;
+  }
+
+  renewActivityWorkItem(workItem: ActivityWorkItem): Promise<void> {
+    const stored = this.#activities.find((m) => m.id === workItem.id);
+    if (stored) {
+      stored.visibleAt = this.#clock.now() + this.#visibilityMs;
+    }
+    return Promise.resolve();
+  }
+
+  completeActivityWorkItem(workItem: ActivityWorkItem, response: TaskMessage): Promise<void> {
+    this.#sendControl([response]);
+    this.#removeActivity(workItem.id);
+    return Promise.resolve();
+  }
+
+  abandonActivityWorkItem(workItem: ActivityWorkItem, delayMs = 0): Promise<void> {
+    const stored = this.#activities.find((m) => m.id === workItem.id);
+    this.#lockedActivities.delete(workItem.id);
+    if (stored) {
+      stored.visibleAt = this.#clock.now() + delayMs;
+      this.#activityWaiters.wakeOne();
+    }
+    return Promise.resolve();
+  }
+
+  createInstance(instance: InstanceState, startMessage: TaskMessage): Promise<void> {
+    this.#instances.set(instance.instanceId, structuredClone(instance));
+    this.#sendControl([startMessage]);
+    return Promise.resolve();
+  }
+
+  sendOrchestrationMessages(messages: readonly TaskMessage[]): Promise<void> {
+    this.#sendControl(messages);
+    return Promise.resolve();
+  }
+
+  getInstance(instanceId: string): Promise<InstanceState | undefined> {
+    const instance = this.#instances.get(instanceId);
+    return Promise.resolve(instance ? structuredClone(instance) : undefined);
+  }
+
+  getHistory(instanceId: string): Promise<HistoryEvent[]> {
+    return Promise.resolve(structuredClone(this.#histories.get(instanceId)?.events ?? []));
+  }
+
+  queryInstances(query: InstanceQuery): Promise<InstancePage> {
+    const matching = [...this.#instances.values()]
+      .filter((instance) => matchesQuery(instance, query))
+      .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
+    return Promise.resolve(
+      pageOf(
+        matching.map((i) => structuredClone(i)),
+        query,
+      ),
+    );
+  }
+
+  purgeInstance(instanceId: string): Promise<boolean> {
+    const existed = this.#instances.delete(instanceId);
+    this.#histories.delete(instanceId);
+    return Promise.resolve(existed);
+  }
+
+  purgeInstances(filter: PurgeFilter): Promise<number> {
+    let count = 0;
+    for (const instance of [...this.#instances.values()]) {
+      if (matchesQuery(instance, { ...filter, entities: undefined })) {
+        this.#instances.delete(instance.instanceId);
+        this.#histories.delete(instance.instanceId);
+        count++;
+      }
+    }
+    return Promise.resolve(count);
+  }
+
+  #takeOrchestrationWorkItem(): OrchestrationWorkItem | undefined {
+    const now = this.#clock.now();
+    for (const [instanceId, queue] of this.#control) {
+      if (this.#locked.has(instanceId)) {
+        continue;
+      }
+      const visible = queue.filter((m) => m.visibleAt <= now);
+      if (visible.length === 0) {
+        continue;
+      }
+      for (const message of visible) {
+        message.dequeueCount++;
+        message.visibleAt = Number.POSITIVE_INFINITY;
+      }
+      this.#locked.set(instanceId, new Set(visible.map((m) => m.id)));
+      const history = this.#histories.get(instanceId);
+      const instance = this.#instances.get(instanceId);
+      return {
+        instanceId,
+        messages: visible.map((m): ReceivedMessage => ({
+          messageId: m.id,
+          dequeueCount: m.dequeueCount,
+          message: structuredClone(m.message),
+        })),
+        history: structuredClone(history?.events ?? []),
+        instance: instance ? structuredClone(instance) : undefined,
+        etag: history ? String(history.etag) : undefined,
+      };
+    }
+    return undefined;
+  }
+
+  #writeHistory(workItem: OrchestrationWorkItem, history: OrchestrationCheckpoint['history']): void {
+    const stored = this.#histories.get(workItem.instanceId);
+    const currentEtag = stored ? String(stored.etag) : undefined;
+    if (history.events.length === 0 && !history.replace) {
+      return;
+    }
+    if (currentEtag !== workItem.etag) {
+      throw new HistoryConflictError(workItem.instanceId, workItem.etag);
+    }
+    const events = history.replace
+      ? structuredClone([...history.events])
+      : [...(stored?.events ?? []), ...structuredClone([...history.events])];
+    this.#histories.set(workItem.instanceId, { events, etag: (stored?.etag ?? 0) + 1 });
+  }
+
+  #release(instanceId: string, messageIds: string[], delayMs: number): void {
+    const ids = new Set(messageIds);
+    const visibleAt = this.#clock.now() + delayMs;
+    for (const message of this.#control.get(instanceId) ?? []) {
+      if (ids.has(message.id)) {
+        message.visibleAt = visibleAt;
+      }
+    }
+    this.#locked.delete(instanceId);
+    this.#orchestrationWaiters.wakeAt(visibleAt);
+  }
+
+  #sendControl(messages: readonly TaskMessage[]): void {
+    const now = this.#clock.now();
+    for (const message of messages) {
+      const queue = this.#control.get(message.instanceId) ?? [];
+      const visibleAt = Math.max(now, message.deliverAt ?? now);
+      queue.push({ id: randomUUID(), message: structuredClone(message), visibleAt, dequeueCount: 0 });
+      this.#control.set(message.instanceId, queue);
+      this.#orchestrationWaiters.wakeAt(visibleAt);
+    }
+  }
+
+  #sendActivities(messages: readonly TaskMessage[]): void {
+    const now = this.#clock.now();
+    for (const message of messages) {
+      this.#activities.push({ id: randomUUID(), message: structuredClone(message), visibleAt: now, dequeueCount: 0 });
+      this.#activityWaiters.wakeOne();
+    }
+  }
+
+  #takeActivity(): ActivityWorkItem | undefined {
+    const now = this.#clock.now();
+    const stored = this.#activities.find((m) => m.visibleAt <= now && !this.#lockedActivities.has(m.id));
+    if (!stored) {
+      return undefined;
+    }
+    stored.dequeueCount++;
+    stored.visibleAt = now + this.#visibilityMs;
+    this.#lockedActivities.add(stored.id);
+    return { id: stored.id, dequeueCount: stored.dequeueCount, message: structuredClone(stored.message) };
+  }
+
+  #removeActivity(id: string): void {
+    const index = this.#activities.findIndex((m) => m.id === id);
+    if (index >= 0) {
+      this.#activities.splice(index, 1);
+    }
+    this.#lockedActivities.delete(id);
+  }
+
+  #nextControlDueAt(): number | undefined {
+    let earliest: number | undefined;
+    for (const [instanceId, queue] of this.#control) {
+      if (this.#locked.has(instanceId)) {
+        continue;
+      }
+      for (const message of queue) {
+        if (Number.isFinite(message.visibleAt) && (earliest === undefined || message.visibleAt < earliest)) {
+          earliest = message.visibleAt;
+        }
+      }
+    }
+    return earliest;
+  }
+
+  #nextActivityDueAt(): number | undefined {
+    let earliest: number | undefined;
+    for (const message of this.#activities) {
+      if (earliest === undefined || message.visibleAt < earliest) {
+        earliest = message.visibleAt;
+      }
+    }
+    return earliest;
+  }
+}

@@ -1,0 +1,61 @@
+import type { Clock } from '../../../clock/clock';
+
+/**
+ * Dispatcher loops parked until work may be available. A send wakes them at once, or at the message's delivery
+ * time on the host clock, so a virtual clock's `advance` releases durable timers without polling.
+ */
+export class Waiters {
+  readonly #clock: Clock;
+  #parked = new Set<() => void>();
+
+  constructor(clock: Clock) {
+    this.#clock = clock;
+  }
+
+  /** Resolves on the next wake-up, when the signal aborts, or at `dueAt` (host-clock epoch ms) if given. */
+  wait(signal: AbortSignal, dueAt?: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (signal.aborted) {
+        resolve();
+        return;
+      }
+      let cancelTimer: (() => void) | undefined;
+      const done = () => {
+        this.#parked.delete(done);
+        signal.removeEventListener('abort', done);
+        cancelTimer?.();
+        resolve();
+      };
+      this.#parked.add(done);
+      signal.addEventListener('abort', done, { once: true });
+      if (dueAt !== undefined) {
+        cancelTimer = this.#clock.schedule(Math.max(0, dueAt - this.#clock.now()), done);
+      }
+    });
+  }
+
+  /** Wakes every parked loop now, or when the host clock reaches `at`. */
+  wakeAt(at: number): void {
+    const delay = at - this.#clock.now();
+    if (delay <= 0) {
+      this.wakeAll();
+    } else {
+      this.#clock.schedule(delay, () => this.wakeAll());
+    }
+  }
+
+  /** Wakes one parked loop. */
+  wakeOne(): void {
+    const first = this.#parked.values().next();
+    if (!first.done) {
+      first.value();
+    }
+  }
+
+  /** Wakes every parked loop. */
+  wakeAll(): void {
+    for (const wake of [...this.#parked]) {
+      wake();
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import type { Logger } from '../../host/logger';
+import { runActivity } from '../activities/activityRunner';
+import { HistoryConflictError } from '../backend/errors';
+import type { ActivityWorkItem, OrchestrationWorkItem, TaskHubBackend } from '../backend/types';
+import { processEntityWorkItem } from '../entities/entityProcessor';
+import type { EngineDeps } from '../orchestration/engineDeps';
+import { processOrchestrationWorkItem } from '../orchestration/orchestrationProcessor';
+import { WorkItemLoops } from './workItemLoop';
+
+/** Concurrency limits from host.json `extensions.durableTask`. */
+export interface DispatcherLimits {
+  maxConcurrentOrchestratorFunctions: number;
+  maxConcurrentActivityFunctions: number;
+  /** Activity lock renewal period in real milliseconds (half the work-item visibility timeout). */
+  renewIntervalMs: number;
+}
+
+/** Delay before an orchestration work item that failed inside the engine is tried again. */
+const abandonDelayMs = 1_000;
+
+/** The orchestration (and entity) and activity dispatchers of one host process over one task hub. */
+export class DurableDispatchers {
+  readonly #orchestrations: WorkItemLoops<OrchestrationWorkItem>;
+  readonly #activities: WorkItemLoops<ActivityWorkItem>;
+
+  constructor(backend: TaskHubBackend, deps: EngineDeps, limits: DispatcherLimits, logger: Logger) {
+    this.#orchestrations = new WorkItemLoops(
+      {
+        name: 'orchestrations',
+        lockNext: (signal) => backend.lockNextOrchestrationWorkItem(signal),
+        process: (item) => processOrchestration(backend, deps, item),
+      },
+      limits.maxConcurrentOrchestratorFunctions,
+      logger,
+    );
+    this.#activities = new WorkItemLoops(
+      {
+        name: 'activities',
+        lockNext: (signal) => backend.lockNextActivityWorkItem(signal),
+        process: (item) => processActivity(backend, deps, item, limits.renewIntervalMs),
+      },
+      limits.maxConcurrentActivityFunctions,
+      logger,
+    );
+  }
+
+  /** Work items of either kind being processed now. */
+  get inHand(): number {
+    return this.#orchestrations.inHand + this.#activities.inHand;
+  }
+
+  start(): void {
+    this.#orchestrations.start();
+    this.#activities.start();
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([this.#orchestrations.stop(), this.#activities.stop()]);
+  }
+}
+
+async function processOrchestration(
+  backend: TaskHubBackend,
+  deps: EngineDeps,
+  item: OrchestrationWorkItem,
+): Promise<void> {
+  try {
+    const checkpoint = item.instanceId.startsWith('@')
+      ? await processEntityWorkItem(item, deps)
+      : await processOrchestrationWorkItem(item, deps);
+    await backend.completeOrchestrationWorkItem(item, checkpoint);
+  } catch (error) {
+    if (error instanceof HistoryConflictError) {
+      deps.logger.warn('Checkpoint conflict; work item abandoned', { instanceId: item.instanceId });
+      await backend.abandonOrchestrationWorkItem(item, 0);
+      return;
+    }
+    await backend.abandonOrchestrationWorkItem(item, abandonDelayMs);
+    throw error;
+  }
+}
+
+async function processActivity(
+  backend: TaskHubBackend,
+  deps: EngineDeps,
+  item: ActivityWorkItem,
+  renewIntervalMs: number,
+): Promise<void> {
+  const renewal = setInterval(() => {
+    backend.renewActivityWorkItem(item).catch((error: unknown) => {
+      deps.logger.warn('Activity lock renewal failed', { instanceId: item.message.instanceId, error: String(error) });
+    });
+  }, renewIntervalMs);
+  renewal.unref();
+  try {
+    const response = await runActivity(item, deps);
+    await backend.completeActivityWorkItem(item, response);
+  } catch (error) {
+    await backend.abandonActivityWorkItem(item, abandonDelayMs);
+    throw error;
+  } finally {
+    clearInterval(renewal);
+  }
+}

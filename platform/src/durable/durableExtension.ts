@@ -1,0 +1,190 @@
+import { randomUUID } from 'node:crypto';
+import type { Extension, HostContext, InvocationInfo } from '../host/extension';
+import type { BindingDefinition, FunctionDefinition } from '../host/functionIndex';
+import type { RpcTypedData } from '../worker/rpc';
+import { backendFactoryFor, type BackendFactory } from './backendFactory';
+import type { TaskHubBackend } from './backend/types';
+import { TaskHubClient } from './client/taskHubClient';
+import { readDurableOptions, type BackendKind, type DurableOptions } from './config/durableOptions';
+import { DurableDispatchers } from './dispatch/dispatchers';
+import { createManagementApi } from './http/managementApi';
+import { toClientBindingData, webhookPath } from './http/managementLinks';
+import type { EngineDeps } from './orchestration/engineDeps';
+
+/** How to build the Durable extension; defaults follow host.json. */
+export interface DurableExtensionOptions {
+  /** `memory` or `azureStorage` regardless of host.json, or a factory for a custom backend. */
+  backend?: BackendKind | BackendFactory;
+}
+
+type DurableTriggerType = 'orchestrationTrigger' | 'activityTrigger' | 'entityTrigger';
+
+/**
+ * The Durable Functions extension: orchestration, activity and entity triggers driven by the replay engine over a
+ * task hub, the `durableClient` binding, and the `/runtime/webhooks/durabletask` HTTP API the SDK client calls.
+ */
+export class DurableExtension implements Extension {
+  readonly name = 'DurableTask';
+  readonly bindingTypes = ['orchestrationTrigger', 'activityTrigger', 'entityTrigger', 'durableClient'];
+  readonly #options: DurableExtensionOptions;
+  #context: HostContext | undefined;
+  #durable: DurableOptions | undefined;
+  #backend: TaskHubBackend | undefined;
+  #client: TaskHubClient | undefined;
+  #dispatchers: DurableDispatchers | undefined;
+
+  constructor(options: DurableExtensionOptions = {}) {
+    this.#options = options;
+  }
+
+  /** The task hub's client (start, status, events, …); available after initialize. */
+  get client(): TaskHubClient {
+    return required(this.#client, 'client');
+  }
+
+  /** The task hub's storage; available after initialize. */
+  get backend(): TaskHubBackend {
+    return required(this.#backend, 'backend');
+  }
+
+  /** host.json `extensions.durableTask` as read; available after initialize. */
+  get options(): DurableOptions {
+    return required(this.#durable, 'options');
+  }
+
+  /** Work items (episodes, activities, entity batches) being processed now; 0 when the engine is idle. */
+  get workInHand(): number {
+    return this.#dispatchers?.inHand ?? 0;
+  }
+
+  initialize(context: HostContext): Promise<void> {
+    this.#context = context;
+    const types = new Set(this.bindingTypes.map((t) => t.toLowerCase()));
+    const used = context.functions.some((fn) =>
+      [fn.trigger, ...fn.inputs].some((binding) => types.has(binding.type.toLowerCase())),
+    );
+    if (!used && this.#options.backend === undefined) {
+      // Like the real host, an app without Durable functions gets no task hub (and needs no storage for it).
+      return Promise.resolve();
+    }
+    const override = typeof this.#options.backend === 'string' ? this.#options.backend : undefined;
+    const durable = readDurableOptions(context.hostJson, context.settings, override);
+    this.#durable = durable;
+    const logger = context.logger.forCategory('Host.Triggers.DurableTask');
+    const factory =
+      typeof this.#options.backend === 'function' ? this.#options.backend : backendFactoryFor(durable.backend);
+    const backend = factory(
+      {
+        hubName: durable.hubName,
+        partitionCount: durable.partitionCount,
+        workerId: `${context.hostId}-${process.pid}-${randomUUID().slice(0, 8)}`,
+        maxPollingIntervalMs: durable.maxPollingIntervalMs,
+        controlQueueVisibilityTimeoutMs: durable.controlQueueVisibilityTimeoutMs,
+        workItemVisibilityTimeoutMs: durable.workItemVisibilityTimeoutMs,
+        controlQueueBatchSize: durable.controlQueueBatchSize,
+        clock: context.clock,
+        logger: logger.forCategory(`Host.Triggers.DurableTask.Backend`),
+      },
+      context,
+      durable,
+    );
+    this.#backend = backend;
+
+    const deps = this.#engineDeps(context, durable);
+    this.#client = new TaskHubClient(
+      backend,
+      {
+        orchestrator: (name) => deps.findFunction('orchestrationTrigger', name),
+        entity: (name) => deps.findFunction('entityTrigger', name),
+      },
+      context.clock,
+      durable.overridableStatuses,
+    );
+    this.#dispatchers = new DurableDispatchers(
+      backend,
+      deps,
+      {
+        maxConcurrentOrchestratorFunctions: durable.maxConcurrentOrchestratorFunctions,
+        maxConcurrentActivityFunctions: durable.maxConcurrentActivityFunctions,
+        renewIntervalMs: Math.max(1_000, durable.workItemVisibilityTimeoutMs / 2),
+      },
+      logger,
+    );
+    context.http.addPrefix(
+      webhookPath,
+      createManagementApi({
+        client: this.#client,
+        clock: context.clock,
+        logger,
+        hubName: durable.hubName,
+        connectionName: durable.connectionName === 'AzureWebJobsStorage' ? 'Storage' : durable.connectionName,
+      }),
+    );
+    logger.info('Durable task hub configured', { hubName: durable.hubName, backend: backend.kind });
+    return Promise.resolve();
+  }
+
+  async start(): Promise<void> {
+    if (!this.#backend) {
+      return;
+    }
+    await this.backend.createIfNotExists();
+    await this.backend.start();
+    required(this.#dispatchers, 'dispatchers').start();
+  }
+
+  async stop(): Promise<void> {
+    await this.#dispatchers?.stop();
+  }
+
+  async dispose(): Promise<void> {
+    await this.#backend?.stop();
+  }
+
+  bindInput(binding: BindingDefinition, _invocation: InvocationInfo): Promise<RpcTypedData | undefined> {
+    if (binding.type.toLowerCase() !== 'durableclient') {
+      return Promise.resolve(undefined);
+    }
+    const context = required(this.#context, 'context');
+    const durable = this.options;
+    const data = toClientBindingData({
+      origin: context.baseUrl,
+      hubName: durable.hubName,
+      connectionName: durable.connectionName === 'AzureWebJobsStorage' ? 'Storage' : durable.connectionName,
+    });
+    return Promise.resolve({ string: JSON.stringify(data) });
+  }
+
+  describeFunction(fn: FunctionDefinition): string | undefined {
+    return `${fn.trigger.type} on task hub '${this.#durable?.hubName ?? ''}'`;
+  }
+
+  #engineDeps(context: HostContext, durable: DurableOptions): EngineDeps {
+    const byType = new Map<string, Map<string, string>>();
+    for (const fn of context.functions) {
+      const type = fn.trigger.type.toLowerCase();
+      const names = byType.get(type) ?? new Map<string, string>();
+      names.set(fn.name.toLowerCase(), fn.name);
+      byType.set(type, names);
+    }
+    return {
+      clock: context.clock,
+      logger: context.logger.forCategory('Host.Triggers.DurableTask'),
+      httpPollingDelayMs: durable.defaultAsyncRequestSleepTimeMs,
+      findFunction: (kind: DurableTriggerType, name: string) => byType.get(kind.toLowerCase())?.get(name.toLowerCase()),
+      invoke: (functionName, trigger, reason) => context.executor.invoke({ functionName, trigger, reason }),
+    };
+  }
+}
+
+/** Creates the Durable extension for a host. */
+export function createDurableExtension(options: DurableExtensionOptions = {}): DurableExtension {
+  return new DurableExtension(options);
+}
+
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined) {
+    throw new Error(`The Durable extension's ${what} is used before the host initialized the extension.`);
+  }
+  return value;
+}
