@@ -2,9 +2,9 @@ import { PlatformBugError } from '../../errors';
 import type { Extension, HostContext, InvocationInfo } from '../../host/extension';
 import type { BindingDefinition } from '../../host/functionIndex';
 import type { StorageAccount } from '../../storage/storageAccount';
-import { isStorageError } from '../../triggers/queue/queueOperations';
 import type { RpcTypedData } from '../../worker/rpc';
-import { resolveBindingExpressions } from '../bindingExpressions';
+import { BindingExpressionError, resolveBindingExpressions } from '../bindingExpressions';
+import { isStorageError } from '../storageErrors';
 import { storageFor } from '../storageConnection';
 import { fromRpcTypedDataToItem } from '../typedDataValues';
 import { checkBlobPath, isValidContainerName, toBlobLocation, type BlobLocation } from './blobPath';
@@ -92,9 +92,11 @@ export class BlobExtension implements Extension {
     const source = { functionName: invocation.functionName, bindingKey: binding.key, property: 'path' };
     const location = toBlobLocation(resolveBindingExpressions(prepared.path, invocation.bindingData, source));
     if (!isValidContainerName(location.container) || location.blobName === '') {
-      throw new Error(
+      throw new BindingExpressionError(
         `Function '${invocation.functionName}': blob binding '${binding.key}' resolved to container ` +
           `'${location.container}' and blob '${location.blobName}'; expected a valid container name and a blob name.`,
+        invocation.functionName,
+        prepared.path,
       );
     }
     return location;

@@ -1,7 +1,7 @@
 import type { QueueServiceClient } from '@azure/storage-queue';
 import type { HostEvents } from '../../host/hostEvents';
 import { toQueueMessageText, type QueueMessageEncoding } from '../../triggers/queue/messageEncoding';
-import { addMessageCreatingQueue } from '../../triggers/queue/queueOperations';
+import { addMessageCreatingQueue } from './queueOperations';
 import type { RpcTypedData } from '../../worker/rpc';
 import { fromRpcTypedDataToItems } from '../typedDataValues';
 

@@ -2,7 +2,7 @@ import type { QueueClient } from '@azure/storage-queue';
 import type { Clock } from '../../clock/clock';
 import { ensureError } from '../../errors';
 import type { Logger } from '../../host/logger';
-import { isStorageError } from './queueOperations';
+import { isStorageError } from '../../bindings/storageErrors';
 
 /** Renewals speed up to at most this interval after failures (storage extension `LinearSpeedupStrategy`). */
 const fastestRenewalMs = 60_000;

@@ -1,4 +1,6 @@
 import type { QueueClient } from '@azure/storage-queue';
+import { addMessageCreatingQueue } from '../../bindings/queue/queueOperations';
+import { isStorageError } from '../../bindings/storageErrors';
 import type { Clock } from '../../clock/clock';
 import { ensureError } from '../../errors';
 import type { Executor } from '../../host/executor';
@@ -6,7 +8,6 @@ import type { HostEvents } from '../../host/hostEvents';
 import type { Logger } from '../../host/logger';
 import { MessageLease } from './messageLease';
 import { fromQueueMessageText } from './messageEncoding';
-import { addMessageCreatingQueue, isStorageError } from './queueOperations';
 import type { QueuesOptions } from './queueOptions';
 import { toQueueTriggerData, type ReceivedQueueMessage } from './triggerData';
 

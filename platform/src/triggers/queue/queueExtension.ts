@@ -1,6 +1,7 @@
 import { hasBindingExpressions, resolveBindingExpressions } from '../../bindings/bindingExpressions';
 import { writeQueueOutput } from '../../bindings/queue/queueOutput';
 import { storageFor } from '../../bindings/storageConnection';
+import type { Clock } from '../../clock/clock';
 import { PlatformBugError } from '../../errors';
 import type { Extension, HostContext, InvocationInfo } from '../../host/extension';
 import type { BindingDefinition, FunctionDefinition } from '../../host/functionIndex';
@@ -14,6 +15,8 @@ import { readQueuesOptions, type QueuesOptions } from './queueOptions';
 const triggerType = 'queueTrigger';
 const outputType = 'queue';
 const category = 'Host.Triggers.Queue';
+/** How long disposal waits for in-flight messages to be settled once the host's own grace period is over. */
+const settleGraceMs = 10_000;
 
 interface QueueOutput {
   readonly account: StorageAccount;
@@ -70,10 +73,24 @@ export class QueueExtension implements Extension {
     await Promise.all([...this.#listeners.values()].map(({ listener }) => listener.stop()));
   }
 
-  /** Waits for messages still being settled (deleted or released) after their invocations ended. */
+  /**
+   * Waits for messages still being settled (deleted or released) after their invocations ended. Bounded, because
+   * an invocation that outlived the host's grace period may never end; its message returns when its lease lapses.
+   */
   async dispose(): Promise<void> {
     this.#unsubscribe?.();
-    await Promise.all([...this.#listeners.values()].map(({ listener }) => listener.drain()));
+    const context = this.#context;
+    if (!context) {
+      return;
+    }
+    const listeners = [...this.#listeners.values()].map(({ listener }) => listener);
+    const drained = Promise.all(listeners.map((listener) => listener.drain()));
+    if (!(await finishesWithin(context.clock, settleGraceMs, drained))) {
+      const inFlight = listeners.reduce((sum, listener) => sum + listener.inFlight, 0);
+      context.logger
+        .forCategory(category)
+        .warn('Stopped with queue messages still in flight; they reappear when their lease lapses', { inFlight });
+    }
   }
 
   async bindOutput(binding: BindingDefinition, value: RpcTypedData, invocation: InvocationInfo): Promise<void> {
@@ -164,6 +181,18 @@ export class QueueExtension implements Extension {
     }
     return this.#options;
   }
+}
+
+/** True when `work` settles before `ms` of the clock's time pass. */
+async function finishesWithin(clock: Clock, ms: number, work: Promise<unknown>): Promise<boolean> {
+  const timer = new AbortController();
+  const timedOut = clock.sleep(ms, timer.signal).then(
+    () => false,
+    () => true,
+  );
+  const finished = await Promise.race([work.then(() => true), timedOut]);
+  timer.abort();
+  return finished;
 }
 
 function isType(binding: BindingDefinition, type: string): boolean {

@@ -1,10 +1,10 @@
 import type { QueueClient } from '@azure/storage-queue';
+import { isStorageError } from '../../bindings/storageErrors';
 import type { Clock } from '../../clock/clock';
 import { ensureError } from '../../errors';
 import type { Logger } from '../../host/logger';
 import type { MessageProcessor } from './messageProcessor';
 import { PollingBackoff } from './pollingBackoff';
-import { isStorageError } from './queueOperations';
 import type { QueuesOptions } from './queueOptions';
 
 /** Shortest wait between empty polls (storage extension `QueuePollingIntervals.Minimum`). */

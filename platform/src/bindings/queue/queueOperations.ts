@@ -1,13 +1,5 @@
 import type { QueueClient } from '@azure/storage-queue';
-
-/** True when a storage SDK error carries this HTTP status (and error code, when given). */
-export function isStorageError(error: unknown, status: number, code?: string): boolean {
-  if (typeof error !== 'object' || error === null) {
-    return false;
-  }
-  const { statusCode, code: errorCode } = error as { statusCode?: unknown; code?: unknown };
-  return statusCode === status && (code === undefined || errorCode === code);
-}
+import { isStorageError } from '../storageErrors';
 
 /**
  * Adds a message, creating the queue on a 404 and trying once more, as the storage extension's
