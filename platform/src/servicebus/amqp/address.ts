@@ -1,0 +1,36 @@
+/** A link address split into the entity and what is asked of it. */
+export interface LinkAddress {
+  /** The entity path without sub-queue or `$management` suffix, as written by the client. */
+  entityPath: string;
+  /** `<entity>/$deadletterqueue` (any case). */
+  deadLetter: boolean;
+  /** `<entity>/$management`. */
+  management: boolean;
+}
+
+/**
+ * Parses a link address: `orders`, `orders/$DeadLetterQueue`, `topic/Subscriptions/sub/$management`, or the
+ * same behind `sb://host:port/` (the SDK uses bare paths; other clients send full URIs).
+ */
+export function fromLinkAddress(address: string): LinkAddress {
+  let path = address.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]*\//i, '').replace(/^\/+|\/+$/g, '');
+  const management = /\/\$management$/i.test(path);
+  if (management) {
+    path = path.replace(/\/\$management$/i, '');
+  }
+  const deadLetter = /\/\$deadletterqueue$/i.test(path);
+  if (deadLetter) {
+    path = path.replace(/\/\$deadletterqueue$/i, '');
+  }
+  return { entityPath: path, deadLetter, management };
+}
+
+/** The path of an entity's dead-letter sub-queue, as clients address it. */
+export function toDeadLetterPath(entityPath: string): string {
+  return `${entityPath}/$deadletterqueue`;
+}
+
+/** The path of a subscription, as clients address it. */
+export function toSubscriptionPath(topic: string, subscription: string): string {
+  return `${topic}/subscriptions/${subscription}`;
+}

@@ -1,0 +1,36 @@
+import type { OperationContext, OperationResult } from './operationContext';
+import type { RequestBody } from './requestBody';
+
+/** `com.microsoft:renew-session-lock`: the session's new lock expiry. */
+export function renewSessionLock(context: OperationContext, body: RequestBody): OperationResult {
+  const entity = context.namespace.resolveMessageEntity(context.address);
+  const expiration = entity.renewSessionLock(body.string('session-id'), context.now);
+  return { statusCode: 200, body: { expiration: new Date(expiration) } };
+}
+
+/** `com.microsoft:get-session-state`. */
+export function getSessionState(context: OperationContext, body: RequestBody): OperationResult {
+  const entity = context.namespace.resolveMessageEntity(context.address);
+  const state = entity.getSessionState(body.string('session-id'), context.now);
+  return { statusCode: 200, body: { 'session-state': state ?? null } };
+}
+
+/** `com.microsoft:set-session-state`; a null state clears it. */
+export function setSessionState(context: OperationContext, body: RequestBody): OperationResult {
+  const entity = context.namespace.resolveMessageEntity(context.address);
+  entity.setSessionState(body.string('session-id'), body.optionalBinary('session-state'), context.now);
+  return { statusCode: 200 };
+}
+
+/** `com.microsoft:get-message-sessions`: session ids with messages or state, paged by skip and top. */
+export function listSessions(context: OperationContext, body: RequestBody): OperationResult {
+  const entity = context.namespace.resolveMessageEntity(context.address);
+  const skip = body.has('skip') ? body.number('skip') : 0;
+  const top = body.has('top') ? body.number('top') : Infinity;
+  const ids = entity.sessionIds().slice(skip, skip + top);
+  if (ids.length === 0) {
+    return { statusCode: 204 };
+  }
+  // The SDK reads the key `sessions-ids` (sb `core/managementClient.ts`, listMessageSessions).
+  return { statusCode: 200, body: { skip: skip + ids.length, 'sessions-ids': ids } };
+}
