@@ -122,7 +122,7 @@ async function checkLedger(
     const entry = byCustomer.get(customerId) ?? { balance: 0, entries: 0 };
     const rowKey = String(row.rowKey);
     const amount = Number(row.amountCents ?? 0);
-    const today = String(row.at ?? '').startsWith(date);
+    const today = typeof row.at === 'string' && row.at.startsWith(date);
     if (rowKey === 'account') {
       entry.balance = Number(row.balanceCents);
     } else if (rowKey.startsWith('charge-')) {
