@@ -3,11 +3,14 @@ import path from 'node:path';
 import { readLocalSettings } from '../config/localSettings';
 import { ConfigurationError, PlatformError } from '../errors';
 import { FunctionsHost } from '../host/host';
-import { createLogger } from '../host/logger';
+import { createLogger, type Logger } from '../host/logger';
+import type { ServiceBusBroker } from '../servicebus';
 import type { EmbeddedAzurite } from '../storage/azurite';
 import type { DevelopmentStorageEndpoint } from '../storage/storageAccount';
 import { parseStartArgs, usage, type StartArgs } from './args';
+import { runBeforeStart } from './beforeStart';
 import { ensureDevelopmentStorage, usesDevelopmentStorage } from './localStorage';
+import { ensureServiceBusBroker } from './localServiceBus';
 
 /**
  * `local-functions start`: the Core Tools `func start` stand-in. Starts storage (and the Service Bus broker when
@@ -39,25 +42,39 @@ async function main(argv: string[]): Promise<number> {
 }
 
 interface LocalServices {
-  storage: DevelopmentStorageEndpoint | undefined;
+  readonly storage: DevelopmentStorageEndpoint | undefined;
   stop(): Promise<void>;
 }
 
-async function startServices(appDir: string, args: StartArgs, logger: ReturnType<typeof createLogger>) {
-  const storageSetting = process.env.AzureWebJobsStorage ?? readLocalSettings(appDir).values.AzureWebJobsStorage;
+/** Starts what the app needs on this machine: Azurite, the Service Bus broker, then the app's beforeStart. */
+async function startServices(appDir: string, args: StartArgs, logger: Logger): Promise<LocalServices> {
+  const settings = { ...readLocalSettings(appDir).values, ...process.env };
   let azurite: EmbeddedAzurite | undefined;
+  let broker: ServiceBusBroker | undefined;
   let storage: DevelopmentStorageEndpoint | undefined;
-  if (args.azurite && usesDevelopmentStorage(storageSetting)) {
-    const result = await ensureDevelopmentStorage(appDir, { inMemory: args.inMemory, logger });
-    azurite = result.embedded;
-    storage = result.endpoint;
-  }
   const services: LocalServices = {
-    storage,
+    get storage() {
+      return storage;
+    },
     async stop() {
+      await broker?.stop();
       await azurite?.close();
     },
   };
+  try {
+    if (args.azurite && usesDevelopmentStorage(settings.AzureWebJobsStorage)) {
+      const result = await ensureDevelopmentStorage(appDir, { inMemory: args.inMemory, logger });
+      azurite = result.embedded;
+      storage = result.endpoint;
+    }
+    if (args.serviceBus) {
+      broker = await ensureServiceBusBroker(appDir, settings, { inMemory: args.inMemory, logger });
+    }
+    await runBeforeStart(appDir, { ...process.env, ...settings }, logger);
+  } catch (error) {
+    await services.stop();
+    throw error;
+  }
   return services;
 }
 
