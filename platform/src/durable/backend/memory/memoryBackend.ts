@@ -53,6 +53,7 @@ export class MemoryBackend implements TaskHubBackend {
   readonly #control = new Map<string, StoredMessage[]>();
   readonly #activities: StoredMessage[] = [];
   readonly #locked = new Map<string, Set<string>>();
+  readonly #lockOwners = new Map<string, OrchestrationWorkItem>();
   readonly #lockedActivities = new Set<string>();
   readonly #orchestrationWaiters: Waiters;
   readonly #activityWaiters: Waiters;
@@ -108,10 +109,19 @@ export class MemoryBackend implements TaskHubBackend {
   }
 
   completeOrchestrationWorkItem(workItem: OrchestrationWorkItem, checkpoint: OrchestrationCheckpoint): Promise<void> {
+    try {
+      this.#complete(workItem, checkpoint);
+      return Promise.resolve();
+    } catch (error) {
+      return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+    }
+  }
+
+  #complete(workItem: OrchestrationWorkItem, checkpoint: OrchestrationCheckpoint): void {
     const instanceId = workItem.instanceId;
     const lockedIds = this.#locked.get(instanceId);
-    if (!lockedIds) {
-      throw new WorkItemLostError(instanceId, 'the instance is not locked');
+    if (!lockedIds || this.#lockOwners.get(instanceId) !== workItem) {
+      throw new WorkItemLostError(instanceId, 'its lock was released or taken by another work item');
     }
     this.#sendActivities(checkpoint.activityMessages);
     this.#sendControl(checkpoint.orchestrationMessages);
@@ -137,12 +147,11 @@ export class MemoryBackend implements TaskHubBackend {
       [...lockedIds].filter((id) => !consumed.has(id)),
       checkpoint.releaseDelayMs ?? 0,
     );
-    return Promise.resolve();
   }
 
   abandonOrchestrationWorkItem(workItem: OrchestrationWorkItem, delayMs = 0): Promise<void> {
     const lockedIds = this.#locked.get(workItem.instanceId);
-    if (lockedIds) {
+    if (lockedIds && this.#lockOwners.get(workItem.instanceId) === workItem) {
       this.#release(workItem.instanceId, [...lockedIds], delayMs);
     }
     return Promise.resolve();
@@ -248,7 +257,7 @@ export class MemoryBackend implements TaskHubBackend {
       this.#locked.set(instanceId, new Set(visible.map((m) => m.id)));
       const history = this.#histories.get(instanceId);
       const instance = this.#instances.get(instanceId);
-      return {
+      const workItem: OrchestrationWorkItem = {
         instanceId,
         messages: visible.map((m): ReceivedMessage => ({
           messageId: m.id,
@@ -259,6 +268,8 @@ export class MemoryBackend implements TaskHubBackend {
         instance: instance ? structuredClone(instance) : undefined,
         etag: history ? String(history.etag) : undefined,
       };
+      this.#lockOwners.set(instanceId, workItem);
+      return workItem;
     }
     return undefined;
   }
@@ -287,6 +298,7 @@ export class MemoryBackend implements TaskHubBackend {
       }
     }
     this.#locked.delete(instanceId);
+    this.#lockOwners.delete(instanceId);
     this.#orchestrationWaiters.wakeAt(visibleAt);
   }
 
