@@ -9,6 +9,7 @@ import type { Logger } from './logger';
  */
 export class HostHttpServer implements HttpRoutes {
   readonly #server: Server;
+  /** Prefixes stored lower-case, longest first: the first match is the most specific. */
   readonly #routes: { prefix: string; handler: RawHttpHandler }[] = [];
   readonly #logger: Logger;
   #ready = false;
@@ -20,7 +21,7 @@ export class HostHttpServer implements HttpRoutes {
   }
 
   addPrefix(prefix: string, handler: RawHttpHandler): void {
-    this.#routes.push({ prefix, handler });
+    this.#routes.push({ prefix: prefix.toLowerCase(), handler });
     this.#routes.sort((a, b) => b.prefix.length - a.prefix.length);
   }
 
@@ -52,7 +53,8 @@ export class HostHttpServer implements HttpRoutes {
       respondText(response, 503, 'The Functions host is starting.');
       return;
     }
-    const route = this.#routes.find((r) => url.pathname.toLowerCase().startsWith(r.prefix.toLowerCase()));
+    const path = url.pathname.toLowerCase();
+    const route = this.#routes.find((r) => path.startsWith(r.prefix));
     if (!route) {
       respondText(response, 404, '');
       return;

@@ -49,17 +49,18 @@ export class HttpRequestHandler {
   }
 
   readonly handle = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
-    const started = Date.now();
-    const route = this.#admit(request, response, url);
-    if (route) {
-      await this.#run(route.route, route.values, request, response, url);
-    }
     const logger = this.#options.logger;
-    if (logger.isEnabled('debug')) {
+    const debug = logger.isEnabled('debug');
+    const started = debug ? Date.now() : 0;
+    const match = this.#admit(request, response, url);
+    if (match) {
+      await this.#run(match.route, match.values, request, response, url);
+    }
+    if (debug) {
       logger.debug('HTTP request', {
         method: request.method,
         path: url.pathname,
-        function: route?.route.functionName,
+        function: match?.route.functionName,
         status: response.statusCode,
         durationMs: Date.now() - started,
       });
@@ -134,7 +135,7 @@ export class HttpRequestHandler {
         body,
       }),
       triggerMetadata: routeMetadata(values),
-      bindingData: { ...values },
+      bindingData: values,
       reason: invocationReason,
     });
     this.#respond(route, outcome, method, response);
