@@ -42,9 +42,13 @@ export class HostHttpServer implements HttpRoutes {
     this.#ready = true;
   }
 
-  async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.#server.close(() => resolve()));
-    this.#server.closeAllConnections();
+  /** Stops listening: idle keep-alive connections close at once, busy ones get `graceMs` to finish. */
+  async close(graceMs = 5_000): Promise<void> {
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    const timer = setTimeout(() => this.#server.closeAllConnections(), graceMs);
+    await closed;
+    clearTimeout(timer);
   }
 
   async #dispatch(request: IncomingMessage, response: ServerResponse): Promise<void> {

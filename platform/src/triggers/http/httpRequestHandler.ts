@@ -5,12 +5,13 @@ import type { RpcTypedData } from '../../worker/rpc';
 import { isAuthorized, presentedKey, type FunctionKeys } from './auth/functionKeys';
 import { fromRpcHttpResponse } from './converters/fromRpcHttpResponse';
 import { headerMap, queryMap, toRpcHttpRequest } from './converters/toRpcHttpRequest';
+import { toHttpBindingData } from './bindingData';
 import { applyCors, type CorsPolicy } from './cors';
 import { RequestBodyTooLargeError } from './errors';
 import { checkDeclaredLength, readRequestBody } from './requestBody';
 import { writeEmptyResponse, writeHttpResponse } from './responseWriter';
 import { splitRequestPath, type RouteValues } from './routing/routeMatcher';
-import type { HttpRoute, RouteTable } from './routing/routeTable';
+import type { HttpRoute, RouteMatch, RouteTable } from './routing/routeTable';
 import { relayStreamingInvocation } from './streaming/streamingInvocation';
 import type { StreamingForwarder } from './streaming/streamingForwarder';
 
@@ -21,12 +22,14 @@ export interface HttpRequestHandlerOptions {
   readonly keys: FunctionKeys;
   readonly cors: CorsPolicy;
   readonly maxRequestBodySize: number;
-  /** Characters of the path taken by the route prefix, e.g. 4 for `/api`. */
+  /** Characters of the path taken by the route prefix, e.g. 4 for `/api`; 0 without a prefix. */
   readonly prefixLength: number;
   /** Present when the app enabled HTTP streaming. */
   readonly streaming: StreamingForwarder | undefined;
   readonly logger: Logger;
 }
+
+const notFound: RouteMatch = { kind: 'notFound' };
 
 /** The reason the host logs for HTTP invocations. */
 const invocationReason = 'This function was programmatically called via the host APIs.';
@@ -77,7 +80,10 @@ export class HttpRequestHandler {
     if (applyCors(options.cors, request, response)) {
       return undefined;
     }
-    const match = options.table.match(splitRequestPath(url.pathname.slice(options.prefixLength)), request.method ?? '');
+    const path = url.pathname.slice(options.prefixLength);
+    // The listener matched the prefix as text; '/apix' is not under '/api'.
+    const underPrefix = path === '' || path.startsWith('/');
+    const match = underPrefix ? options.table.match(splitRequestPath(path), request.method ?? '') : notFound;
     if (match.kind === 'notFound') {
       writeEmptyResponse(response, 404);
       return undefined;
@@ -124,18 +130,13 @@ export class HttpRequestHandler {
       return;
     }
     const method = request.method ?? 'GET';
+    const headers = headerMap(request.rawHeaders);
+    const query = queryMap(url.searchParams);
     const outcome = await executor.invoke({
       functionName: route.functionName,
-      trigger: toRpcHttpRequest({
-        method,
-        url: url.href,
-        rawHeaders: request.rawHeaders,
-        query: url.searchParams,
-        params: values,
-        body,
-      }),
+      trigger: toRpcHttpRequest({ method, url: url.href, headers, query, params: values, body }),
       triggerMetadata: routeMetadata(values),
-      bindingData: values,
+      bindingData: route.usesBindingData ? toHttpBindingData({ values, query, headers, body }) : values,
       reason: invocationReason,
     });
     this.#respond(route, outcome, method, response);

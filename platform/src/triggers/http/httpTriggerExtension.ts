@@ -46,7 +46,7 @@ export class HttpTriggerExtension implements Extension {
       streaming: this.#streaming,
       logger,
     });
-    context.http.addPrefix(this.#routePrefix === '' ? '/' : `/${this.#routePrefix}/`, this.#handler.handle);
+    context.http.addPrefix(`/${this.#routePrefix}`, this.#handler.handle);
     return Promise.resolve();
   }
 
@@ -86,7 +86,7 @@ function reportRouteErrors(errors: readonly RouteError[], logger: Logger): void 
 function corsPolicy(context: HostContext, logger: Logger): CorsPolicy {
   const { cors: origins, corsCredentials: credentials } = context.localSettings;
   if (credentials && origins.includes('*')) {
-    // ASP.NET Core refuses a wildcard origin with credentials; the host echoes the caller's origin instead.
+    // ASP.NET Core refuses a wildcard origin together with credentials; this host echoes the caller's origin.
     logger.warn('CORS allows any origin with credentials; echoing each request origin', { origins: '*' });
   }
   return { origins, credentials };

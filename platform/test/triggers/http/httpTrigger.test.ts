@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
 import type { FunctionsHost } from '../../../src/host/host';
 import type { LogRecord } from '../../../src/host/logger';
 import type { EmbeddedAzurite } from '../../../src/storage/azurite';
@@ -72,11 +73,12 @@ describe('HTTP trigger', () => {
       expect((await getJson(`${api}/DEFAULTrouted`)).function).toBe('defaultRouted');
     });
 
-    it('answers 404 for a path no route matches', async () => {
+    it('answers 404 for a path no route matches, including one that only starts like the prefix', async () => {
       const response = await fetch(`${api}/no/such/route`);
 
       expect(response.status).toBe(404);
       expect(await response.text()).toBe('');
+      expect((await fetch(`${api}x/hello`)).status).toBe(404);
     });
 
     it('answers 405 with an Allow header when only the method is wrong', async () => {
@@ -190,6 +192,20 @@ describe('HTTP trigger', () => {
 
       expect(response.status).toBe(204);
       expect(await response.text()).toBe('');
+    });
+
+    it('feeds route values, query, headers and JSON body properties to other bindings of the function', async () => {
+      const response = await fetch(`${api}/receipts/alpha?v=3`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ order: { id: 7 } }),
+      });
+
+      expect(response.status).toBe(202);
+      const blob = BlobServiceClient.fromConnectionString(azurite.connectionString)
+        .getContainerClient('http-receipts')
+        .getBlobClient('alpha-3-7.txt');
+      expect((await blob.downloadToBuffer()).toString()).toBe('{"order":{"id":7}}');
     });
 
     it("answers 413 when the body exceeds the host's limit, declared or streamed", async () => {

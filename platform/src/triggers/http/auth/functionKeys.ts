@@ -31,8 +31,15 @@ export function loadOrCreateFunctionKeys(appDir: string): { keys: FunctionKeys; 
   if (!existsSync(file)) {
     const keys: FunctionKeys = { masterKey: newKey(), hostKeys: { default: newKey() }, functionKeys: {} };
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600 });
-    return { keys, file, created: true };
+    try {
+      // 'wx': when two hosts start on one app at once, the first file wins and both read it.
+      writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      return { keys, file, created: true };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+        throw error;
+      }
+    }
   }
 
   let json: unknown;

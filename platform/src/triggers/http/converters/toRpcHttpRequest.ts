@@ -5,9 +5,10 @@ export interface HttpRequestParts {
   readonly method: string;
   /** Absolute URL as the client addressed it, e.g. `http://localhost:7071/api/orders/42?verbose=1`. */
   readonly url: string;
-  /** Node's `rawHeaders`: names and values alternating, in arrival order. */
-  readonly rawHeaders: readonly string[];
-  readonly query: URLSearchParams;
+  /** Headers by lower-case name, as `headerMap` builds them. */
+  readonly headers: Readonly<Record<string, string>>;
+  /** Query values by name, as `queryMap` builds them. */
+  readonly query: Readonly<Record<string, string>>;
   /** Route values that matched; optional parameters left out are absent. */
   readonly params: Readonly<Record<string, string>>;
   readonly body: Uint8Array | undefined;
@@ -22,8 +23,8 @@ export function toRpcHttpRequest(request: HttpRequestParts): RpcTypedData {
   const http: NonNullable<RpcTypedData['http']> = {
     method: request.method,
     url: request.url,
-    nullableHeaders: toNullableMap(headerMap(request.rawHeaders)),
-    nullableQuery: toNullableMap(queryMap(request.query)),
+    nullableHeaders: toNullableMap(request.headers),
+    nullableQuery: toNullableMap(request.query),
     nullableParams: toNullableMap(request.params),
   };
   if (request.body && request.body.length > 0) {

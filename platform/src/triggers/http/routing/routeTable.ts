@@ -13,6 +13,8 @@ export interface HttpRoute {
   /** Upper-case methods; undefined accepts every method. */
   readonly methods: ReadonlySet<string> | undefined;
   readonly authLevel: AuthLevel;
+  /** Whether other bindings of the function may use `{token}` expressions fed by the request. */
+  readonly usesBindingData: boolean;
 }
 
 /** What a request path and method found. */
@@ -106,6 +108,7 @@ function compileRoute(fn: FunctionDefinition): HttpRoute {
     template,
     methods: readMethods(fn.name, options.methods),
     authLevel: readAuthLevel(fn.name, options.authLevel),
+    usesBindingData: fn.inputs.length > 0 || fn.outputs.some((b) => b.type.toLowerCase() !== 'http'),
   };
 }
 

@@ -1,11 +1,11 @@
-import { toRpcHttpRequest } from '../../../../src/triggers/http/converters/toRpcHttpRequest';
+import { headerMap, queryMap, toRpcHttpRequest } from '../../../../src/triggers/http/converters/toRpcHttpRequest';
 
 describe('toRpcHttpRequest', () => {
   const base = {
     method: 'POST',
     url: 'http://localhost:7071/api/orders/42?verbose=1',
-    rawHeaders: ['Content-Type', 'application/json', 'X-Tag', 'a', 'x-tag', 'b', 'X-Empty', ''],
-    query: new URLSearchParams('verbose=1&k=1&k=2&blank='),
+    headers: { 'content-type': 'application/json', 'x-tag': 'a,b' },
+    query: { verbose: '1', k: '1,2', blank: '' },
     params: { id: '42' },
   };
 
@@ -22,6 +22,14 @@ describe('toRpcHttpRequest', () => {
         body: { bytes: body },
       },
     });
+  });
+
+  it('joins repeated headers and query values with a comma and drops empty headers, as the host does', () => {
+    expect(headerMap(['Content-Type', 'text/plain', 'X-Tag', 'a', 'x-tag', 'b', 'X-Empty', ''])).toEqual({
+      'content-type': 'text/plain',
+      'x-tag': 'a,b',
+    });
+    expect(queryMap(new URLSearchParams('k=1&k=2&blank=&n=%20x'))).toEqual({ k: '1,2', blank: '', n: ' x' });
   });
 
   it('sends no body when the request has none', () => {
