@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fromEmulatorConfig } from '../../platform/src/servicebus/config/configFile';
 import { containers, poisonQueues, queues, serviceBusQueues, tables } from '../../lib/names';
 import { serviceBusEmulatorConfig, storageResources } from '../../lib/provisioning';
@@ -21,5 +23,14 @@ describe('provisioning', () => {
     expect(byName.get(serviceBusQueues.sessionReplies)?.requiresSession).toBe(true);
     expect(byName.get(serviceBusQueues.replies)?.requiresDuplicateDetection).toBe(true);
     expect(loaded.warnings).toEqual([]);
+  });
+});
+
+describe('servicebus-config.json', () => {
+  it('is what lib/provisioning.ts declares, so the local broker serves the entities the app uses', () => {
+    // The file sits at the repository root, where the local platform CLI looks for it.
+    const file = JSON.parse(readFileSync(path.resolve(__dirname, '../../servicebus-config.json'), 'utf8')) as unknown;
+
+    expect(file).toEqual(serviceBusEmulatorConfig());
   });
 });
