@@ -8,6 +8,7 @@ import { headerMap, queryMap, toRpcHttpRequest } from './converters/toRpcHttpReq
 import { toHttpBindingData } from './bindingData';
 import { applyCors, type CorsPolicy } from './cors';
 import { RequestBodyTooLargeError } from './errors';
+import { invocationReason } from './invocationReason';
 import { checkDeclaredLength, readRequestBody } from './requestBody';
 import { writeEmptyResponse, writeHttpResponse } from './responseWriter';
 import { splitRequestPath, type RouteValues } from './routing/routeMatcher';
@@ -31,9 +32,6 @@ export interface HttpRequestHandlerOptions {
 
 const notFound: RouteMatch = { kind: 'notFound' };
 
-/** The reason the host logs for HTTP invocations. */
-const invocationReason = 'This function was programmatically called via the host APIs.';
-
 /**
  * The HTTP trigger's request pipeline: CORS, route match (404 / 405), keys (401), body limit (413), then the
  * invocation and its response; a failed function is a 500 and the host carries on.
@@ -51,6 +49,7 @@ export class HttpRequestHandler {
     this.#stopping = true;
   }
 
+  /** Serves one request under the route prefix; the host's listener calls it. */
   readonly handle = async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
     const logger = this.#options.logger;
     const debug = logger.isEnabled('debug');
@@ -107,31 +106,27 @@ export class HttpRequestHandler {
   }
 
   async #run(route: HttpRoute, values: RouteValues, request: IncomingMessage, response: ServerResponse, url: URL) {
-    const { executor, streaming, maxRequestBodySize } = this.#options;
+    const { executor, streaming, maxRequestBodySize: limit } = this.#options;
+    const method = request.method ?? 'GET';
+    const headers = headerMap(request.rawHeaders);
+    const query = queryMap(url.searchParams);
     if (streaming) {
-      const metadata = streamingMetadata(request, url, values);
-      await relayStreamingInvocation({
-        executor,
-        forwarder: streaming,
-        route,
-        request,
-        response,
-        limit: maxRequestBodySize,
-        metadata,
-      });
+      const bindingData = route.usesBindingData
+        ? toHttpBindingData({ values, query, headers, body: undefined })
+        : values;
+      const metadata = { ...routeMetadata(values), ...streamingMetadata(headers, query) };
+      const call = { executor, forwarder: streaming, route, request, response, limit, metadata, bindingData };
+      await relayStreamingInvocation(call);
       return;
     }
 
     let body: Buffer;
     try {
-      body = await readRequestBody(request, maxRequestBodySize);
+      body = await readRequestBody(request, limit);
     } catch (error) {
       writeEmptyResponse(response, error instanceof RequestBodyTooLargeError ? 413 : 400, {}, true);
       return;
     }
-    const method = request.method ?? 'GET';
-    const headers = headerMap(request.rawHeaders);
-    const query = queryMap(url.searchParams);
     const outcome = await executor.invoke({
       functionName: route.functionName,
       trigger: toRpcHttpRequest({ method, url: url.href, headers, query, params: values, body }),
@@ -170,10 +165,9 @@ function routeMetadata(values: RouteValues): Record<string, RpcTypedData> {
 }
 
 /** In streaming mode the library reads headers from `Headers` and route values from the other string entries. */
-function streamingMetadata(request: IncomingMessage, url: URL, values: RouteValues): Record<string, RpcTypedData> {
-  return {
-    ...routeMetadata(values),
-    Headers: { json: JSON.stringify(headerMap(request.rawHeaders)) },
-    Query: { json: JSON.stringify(queryMap(url.searchParams)) },
-  };
+function streamingMetadata(
+  headers: Record<string, string>,
+  query: Record<string, string>,
+): Record<string, RpcTypedData> {
+  return { Headers: { json: JSON.stringify(headers) }, Query: { json: JSON.stringify(query) } };
 }

@@ -63,7 +63,8 @@ export class Forwarding {
         this.#answered = true;
         resolve(relay(workerResponse, response));
       });
-      this.#outbound.once('error', () => resolve('failed'));
+      // 'on', not 'once': a destroyed request may report more than one error, and each must be handled.
+      this.#outbound.on('error', () => resolve('failed'));
     });
     // Plain pipe, not pipeline: a failure on the way to the worker must not destroy the client's connection.
     const upload = new Promise<ForwardingResult>((resolve) => {
@@ -87,11 +88,6 @@ export class Forwarding {
   /** How forwarding ended, once it has. */
   get result(): ForwardingResult | undefined {
     return this.#result;
-  }
-
-  /** Whether the worker has started answering. */
-  get answered(): boolean {
-    return this.#answered;
   }
 
   /**

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Executor, InvocationOutcome } from '../../../host/executor';
 import { PlatformBugError } from '../../../errors';
 import type { RpcTypedData } from '../../../worker/rpc';
+import { invocationReason } from '../invocationReason';
 import { writeEmptyResponse } from '../responseWriter';
 import type { HttpRoute } from '../routing/routeTable';
 import type { Forwarding, ForwardingResult, StreamingForwarder } from './streamingForwarder';
@@ -15,6 +16,7 @@ export interface StreamingInvocation {
   readonly response: ServerResponse;
   readonly limit: number;
   readonly metadata: Record<string, RpcTypedData>;
+  readonly bindingData: Record<string, unknown>;
 }
 
 /**
@@ -33,8 +35,8 @@ export async function relayStreamingInvocation(call: StreamingInvocation): Promi
     functionName: call.route.functionName,
     trigger: { http: {} },
     triggerMetadata: call.metadata,
-    bindingData: {},
-    reason: 'This function was programmatically called via the host APIs.',
+    bindingData: call.bindingData,
+    reason: invocationReason,
     onInvocationStart: (invocationId) => {
       state.forwarding?.abort();
       state.forwarding = call.forwarder.forward(invocationId, call.request, call.response, call.limit);
