@@ -8,6 +8,7 @@ export interface BlobAppNames {
   readonly WatchedContainer: string;
   readonly EventGridContainer: string;
   readonly FailingContainer: string;
+  readonly CopyContainer: string;
   readonly RecordQueue: string;
 }
 
@@ -18,6 +19,7 @@ export function uniqueBlobAppNames(): BlobAppNames {
     WatchedContainer: `watched-${suffix}`,
     EventGridContainer: `eventgrid-${suffix}`,
     FailingContainer: `failing-${suffix}`,
+    CopyContainer: `copy-${suffix}`,
     RecordQueue: `records-${suffix}`,
   };
 }

@@ -3,6 +3,7 @@ import type { QueueServiceClient } from '@azure/storage-queue';
 import type { FunctionsHost } from '../../../src/host/host';
 import type { LogRecord } from '../../../src/host/logger';
 import type { EmbeddedAzurite } from '../../../src/storage/azurite';
+import { BlobExtension } from '../../../src/bindings/blob/blobExtension';
 import { BlobTriggerExtension } from '../../../src/triggers/blob/blobTriggerExtension';
 import { QueueExtension } from '../../../src/triggers/queue/queueExtension';
 import { prepareApp, startTestAzurite, startTestHost } from '../../helpers/testHost';
@@ -43,7 +44,11 @@ describe('blob trigger', () => {
     options: { hostId?: string; scanIntervalMs?: number } = {},
   ): Promise<{ host: FunctionsHost; logs: LogRecord[] }> {
     const app = prepareApp('blob-app', { values: { ...names } });
-    const extensions = [new QueueExtension(), new BlobTriggerExtension({ scanIntervalMs: options.scanIntervalMs })];
+    const extensions = [
+      new QueueExtension(),
+      new BlobExtension(),
+      new BlobTriggerExtension({ scanIntervalMs: options.scanIntervalMs }),
+    ];
     const env: Record<string, string> = { AzureWebJobsStorage: azurite.connectionString };
     if (options.hostId) {
       env.AzureFunctionsWebHost__hostid = options.hostId;
@@ -201,5 +206,20 @@ describe('blob trigger', () => {
     expect(await validation.json()).toEqual({ validationResponse: 'code-1' });
     expect(delivery.status).toBe(202);
     expect(all.map((r) => r.content)).toEqual(['before', 'after']);
+  });
+
+  it('runs the trigger for a blob an output binding wrote without waiting for the next scan', async () => {
+    const names = uniqueBlobAppNames();
+    await upload(names.CopyContainer, 'report.txt', 'copied content');
+    await startApp(names, { scanIntervalMs: 3_600_000 });
+    const records = new RecordReader<Seen>(queues.getQueueClient(names.RecordQueue));
+
+    const [seen] = await waitFor('the copied blob to run', async () => {
+      const all = await records.read();
+      return all.length > 0 && all;
+    });
+
+    expect(seen).toMatchObject({ function: 'named', content: 'copied content' });
+    expect(seen?.triggerMetadata).toMatchObject({ name: 'copied-report', ext: 'txt' });
   });
 });

@@ -17,6 +17,7 @@ describe('timer trigger with two host processes sharing a host id', () => {
   let processes: HostProcess[] = [];
   let removeApp: () => void = () => undefined;
   let runs: Run[] = [];
+  let records: RecordReader<Run>;
 
   beforeAll(async () => {
     azurite = await startTestAzurite();
@@ -27,7 +28,7 @@ describe('timer trigger with two host processes sharing a host id', () => {
     processes = await Promise.all([startHostProcess(app.appDir, env), startHostProcess(app.appDir, env)]);
 
     // The function fires every second and runs for 1.5 s; four runs give three chances to fire twice or overlap.
-    const records = new RecordReader<Run>(storageClients(azurite).queues.getQueueClient(recordQueue));
+    records = new RecordReader<Run>(storageClients(azurite).queues.getQueueClient(recordQueue));
     runs = await waitFor(
       'four timer runs',
       async () => {
@@ -55,5 +56,19 @@ describe('timer trigger with two host processes sharing a host id', () => {
     ordered.slice(1).forEach((run, index) => {
       expect(run.start).toBeGreaterThanOrEqual(ordered[index]?.end ?? Infinity);
     });
+  });
+
+  it('lets the other host take the lock and fire once the owner stops', async () => {
+    const owner = processes.find((p) => p.pid === runs[0]?.pid);
+    const other = processes.find((p) => p !== owner);
+    await owner?.stop();
+
+    const taken = await waitFor(
+      'a run on the other host',
+      async () => (await records.read()).find((run) => run.pid === other?.pid),
+      { timeoutMs: 30_000 },
+    );
+
+    expect(taken.pid).toBe(other?.pid);
   });
 });
