@@ -196,6 +196,18 @@ describe('the Durable engine on the in-memory task hub with the real durable-fun
     expect(message).toContain("CallActivity 'double'");
   });
 
+  it('rewinds a failed orchestration: the failed activity runs again, completed work is kept', async () => {
+    const id = await durable.startNew('chargeOnce', { id: 'order-rewind', amount: 3, failTimes: 1 });
+    expect((await durable.waitForCompletion(id)).runtimeStatus).toBe('Failed');
+    await durable.client.rewind(id, 'card replaced');
+    await durable.waitForIdle();
+    const done = await durable.waitForCompletion(id);
+    expect(done.runtimeStatus).toBe('Completed');
+    expect(output(done)).toEqual({ greeting: 'Hello buyer!', payment: { charged: 3, attempts: 2 } });
+    const scheduled = (await durable.history(id)).filter((e) => e.EventType === EventType.TaskScheduled);
+    expect(scheduled.map((e) => e.Name)).toEqual(['sayHello', 'chargePayment']);
+  });
+
   it('reports custom status while the orchestration waits', async () => {
     const id = await durable.startNew('statusReporter');
     await durable.waitForIdle();

@@ -2,6 +2,7 @@ import { EventType, type HistoryEvent, type InstanceState, type RuntimeStatus } 
 import * as events from '../replay/historyEvents';
 import type { EngineDeps } from './engineDeps';
 import type { InstanceRun } from './instanceRun';
+import { applyRewind } from './rewind';
 
 /**
  * Begins a new execution of the instance: fresh history (replacing any earlier execution) and a Running row.
@@ -119,6 +120,9 @@ export function applyLifecycle(run: InstanceRun, event: HistoryEvent, deps: Engi
       });
       break;
     }
+    case EventType.ExecutionRewound:
+      applyRewind(run, event, deps);
+      break;
     default:
       break;
   }
