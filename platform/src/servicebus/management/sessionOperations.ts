@@ -12,7 +12,8 @@ export function renewSessionLock(context: OperationContext, body: RequestBody): 
 export function getSessionState(context: OperationContext, body: RequestBody): OperationResult {
   const entity = context.namespace.resolveMessageEntity(context.address);
   const state = entity.getSessionState(body.string('session-id'), context.now);
-  return { statusCode: 200, body: { 'session-state': state ?? null } };
+  // No state leaves the key out, which the SDK returns as undefined.
+  return { statusCode: 200, body: state === undefined ? {} : { 'session-state': state } };
 }
 
 /** `com.microsoft:set-session-state`; a null state clears it. */

@@ -1,0 +1,138 @@
+import type { ServiceBusClient } from '@azure/service-bus';
+import { TestBroker, emulatorConfig } from './testBroker';
+
+function sqlRule(name: string, expression: string): object {
+  return { Name: name, Properties: { FilterType: 'Sql', SqlFilter: { SqlExpression: expression } } };
+}
+
+describe('topics and subscriptions', () => {
+  let broker: TestBroker;
+
+  beforeAll(async () => {
+    broker = await TestBroker.start(
+      emulatorConfig({
+        queues: [{ name: 'forwarded' }, { name: 'dead-letters-here' }],
+        topics: [
+          {
+            name: 'orders',
+            subscriptions: [
+              { name: 'all' },
+              {
+                name: 'red',
+                rules: [
+                  {
+                    Name: 'red-only',
+                    Properties: {
+                      FilterType: 'Correlation',
+                      CorrelationFilter: { Label: 'order', Properties: { color: 'red' } },
+                    },
+                  },
+                ],
+              },
+              { name: 'big-or-vip', rules: [sqlRule('size', "size > 10 AND region IN ('eu', 'us') OR EXISTS(vip)")] },
+              { name: 'by-system', rules: [sqlRule('sys', "sys.CorrelationId = 'c-7' OR sys.Label LIKE 'urg%'")] },
+              { name: 'to-queue', properties: { ForwardTo: 'forwarded' } },
+              {
+                name: 'dead-forward',
+                properties: { ForwardDeadLetteredMessagesTo: 'dead-letters-here', MaxDeliveryCount: 1 },
+                rules: [sqlRule('poison', 'poison = TRUE')],
+              },
+            ],
+          },
+        ],
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await broker.close();
+  });
+
+  async function drain(client: ServiceBusClient, subscription: string): Promise<unknown[]> {
+    const receiver = client.createReceiver('orders', subscription, { receiveMode: 'receiveAndDelete' });
+    const bodies: unknown[] = [];
+    for (;;) {
+      const messages = await receiver.receiveMessages(50, { maxWaitTimeInMs: 300 });
+      if (messages.length === 0) {
+        return bodies;
+      }
+      bodies.push(...messages.map((m) => m.body as unknown));
+    }
+  }
+
+  it('copies each message to every subscription whose rules match', async () => {
+    const client = broker.client();
+    await client
+      .createSender('orders')
+      .sendMessages([
+        { body: 'plain' },
+        { body: 'red order', subject: 'order', applicationProperties: { color: 'red' } },
+        { body: 'red note', subject: 'note', applicationProperties: { color: 'red' } },
+        { body: 'big eu', applicationProperties: { size: 20, region: 'eu' } },
+        { body: 'big asia', applicationProperties: { size: 20, region: 'asia' } },
+        { body: 'small vip', applicationProperties: { size: 1, vip: false } },
+        { body: 'correlated', correlationId: 'c-7' },
+        { body: 'urgent', subject: 'urgent-order' },
+      ]);
+
+    expect(await drain(client, 'all')).toEqual([
+      'plain',
+      'red order',
+      'red note',
+      'big eu',
+      'big asia',
+      'small vip',
+      'correlated',
+      'urgent',
+    ]);
+    expect(await drain(client, 'red')).toEqual(['red order']);
+    expect(await drain(client, 'big-or-vip')).toEqual(['big eu', 'small vip']);
+    expect(await drain(client, 'by-system')).toEqual(['correlated', 'urgent']);
+    const forwarded = client.createReceiver('forwarded', { receiveMode: 'receiveAndDelete' });
+    expect((await forwarded.receiveMessages(20, { maxWaitTimeInMs: 1000 })).length).toBe(8);
+  });
+
+  it('subscription messages share the topic sequence number', async () => {
+    const client = broker.client();
+    await client
+      .createSender('orders')
+      .sendMessages({ body: 'numbered', subject: 'order', applicationProperties: { color: 'red' } });
+    const [inAll] = await client.createReceiver('orders', 'all').peekMessages(1);
+    const [inRed] = await client.createReceiver('orders', 'red').peekMessages(1);
+    expect(inAll?.sequenceNumber?.toNumber()).toBe(inRed?.sequenceNumber?.toNumber());
+    await drain(client, 'all');
+    await drain(client, 'red');
+    await client
+      .createReceiver('forwarded', { receiveMode: 'receiveAndDelete' })
+      .receiveMessages(5, { maxWaitTimeInMs: 500 });
+  });
+
+  it('forwards dead-lettered messages to ForwardDeadLetteredMessagesTo', async () => {
+    const client = broker.client();
+    await client
+      .createSender('orders')
+      .sendMessages({ body: 'bad', messageId: 'poison-1', applicationProperties: { poison: true } });
+    const receiver = client.createReceiver('orders', 'dead-forward');
+    const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    await receiver.abandonMessage(message!);
+
+    const target = client.createReceiver('dead-letters-here', { receiveMode: 'receiveAndDelete' });
+    const [dead] = await target.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    expect(dead?.messageId).toBe('poison-1');
+    expect(dead?.deadLetterReason).toBe('MaxDeliveryCountExceeded');
+    await drain(client, 'all');
+    await client
+      .createReceiver('forwarded', { receiveMode: 'receiveAndDelete' })
+      .receiveMessages(5, { maxWaitTimeInMs: 500 });
+  });
+
+  it('refuses sending to a subscription and receiving from a topic', async () => {
+    const client = broker.client({ retryOptions: { maxRetries: 0, timeoutInMs: 5000 } });
+    await expect(client.createSender('orders/subscriptions/all').sendMessages({ body: 'x' })).rejects.toThrow(
+      /not to a subscription/,
+    );
+    await expect(client.createReceiver('orders').receiveMessages(1, { maxWaitTimeInMs: 500 })).rejects.toThrow(
+      /receive from one of its subscriptions/,
+    );
+  });
+});
