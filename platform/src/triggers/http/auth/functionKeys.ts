@@ -64,8 +64,9 @@ export function newKey(): string {
 }
 
 /**
- * Decides whether a presented key opens a function: anonymous needs none; function level takes the master key,
- * a host key or one of the function's keys; admin level takes only the master key. Comparisons are constant-time.
+ * Decides whether a presented key opens a function, as Azure does: anonymous needs none; function level takes the
+ * master key, a host key or one of the function's keys; admin level only the master key. Constant-time compares.
+ * Core Tools skips key checks locally; checking them here shows a missing key before deployment.
  */
 export function isAuthorized(
   keys: FunctionKeys,

@@ -35,7 +35,10 @@ const notFound: RouteMatch = { kind: 'notFound' };
 export class RouteTable {
   constructor(readonly routes: readonly HttpRoute[]) {}
 
-  /** The first route whose template and method match; 405 data when only the method was wrong. */
+  /**
+   * The first route whose template and method match, or what 405 needs when only the method was wrong. (The real
+   * host's route constraint answers 404 there; this host answers 405 with Allow, as its issue asks.)
+   */
   match(path: readonly string[], method: string): RouteMatch {
     let allow: Set<string> | undefined;
     for (const route of this.routes) {
