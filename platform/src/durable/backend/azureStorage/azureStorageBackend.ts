@@ -13,7 +13,7 @@ import type {
   TaskHubBackendOptions,
   TaskMessage,
 } from '../types';
-import { terminalStatuses } from '../types';
+import { EventType, terminalStatuses } from '../types';
 import { defaultLeaseTimings, PartitionLeaseManager, type LeaseTimings } from './leases/partitionLeaseManager';
 import { LargePayloadStore } from './largePayloads';
 import { ControlQueuePoller } from './messaging/controlQueuePoller';
@@ -45,6 +45,8 @@ interface LockedOrchestration {
 
 // Sends and deletes of one checkpoint run this many at a time (a fan-out schedules thousands).
 const storageConcurrency = 64;
+// Activity messages claimed at send time beyond this many waiting ones are left on the queue for any host.
+const maxClaimedActivities = 64;
 
 /**
  * The task hub in Azure Storage (Azurite locally), laid out like DurableTask.AzureStorage so Storage Explorer
@@ -78,7 +80,9 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
     this.#resources = new TaskHubResources(storage, this.names, clock);
     const payloads = new LargePayloadStore(storage.blob.getContainerClient(this.names.largeMessageContainer));
     this.#history = new HistoryStore(storage.table(this.names.historyTable), payloads, clock);
-    this.#instances = new InstanceStore(storage.table(this.names.instancesTable), payloads, options.hubName);
+    this.#instances = new InstanceStore(storage.table(this.names.instancesTable), payloads, options.hubName, () =>
+      clock.now(),
+    );
     const queue = (name: string) =>
       new TaskHubQueue(
         storage.queue.getQueueClient(name),
@@ -154,7 +158,9 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
   }
 
   #startPartition(partition: number): void {
+    // Another host may have checkpointed this partition's instances since this host last held it.
     this.#history.forget();
+    this.#instances.forget();
     const poller = new ControlQueuePoller({
       partition,
       queue: this.#controlQueue(partition),
@@ -192,10 +198,7 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       return undefined;
     }
     try {
-      const [loaded, instance] = await Promise.all([
-        this.#history.load(batch.instanceId),
-        this.#instances.get(batch.instanceId),
-      ]);
+      const [loaded, instance] = await Promise.all([this.#history.load(batch.instanceId), this.#instanceFor(batch)]);
       const workItem: OrchestrationWorkItem = {
         instanceId: batch.instanceId,
         messages: batch.messages.map((m) => ({
@@ -213,6 +216,16 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       await this.#release(batch, batch.messages, 0);
       throw error;
     }
+  }
+
+  /**
+   * The instance row for a work item: as this host last wrote it, unless a client may have written it since (a
+   * start or restart brings an ExecutionStarted message), or this host never saw it.
+   */
+  async #instanceFor(batch: SessionBatch): Promise<InstanceState | undefined> {
+    const started = batch.messages.some((m) => m.message.event.EventType === EventType.ExecutionStarted);
+    const cached = started ? undefined : this.#instances.cached(batch.instanceId);
+    return cached ?? (await this.#instances.get(batch.instanceId));
   }
 
   async completeOrchestrationWorkItem(
@@ -233,6 +246,7 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       });
     } catch (error) {
       if (error instanceof HistoryConflictError) {
+        this.#instances.forget(workItem.instanceId);
         locked.settled = true;
         await this.#release(locked.batch, locked.batch.messages, 0);
       }
@@ -373,22 +387,41 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
     sender?: string,
   ): Promise<void> {
     await Promise.all([
-      mapLimited(activities, storageConcurrency, async (message) => {
-        await this.#workItems.send(message, sender);
-      }),
+      mapLimited(activities, storageConcurrency, (message) => this.#sendActivity(message, sender)),
       mapLimited(orchestrations, storageConcurrency, (message) => this.#sendToInstance(message, sender)),
     ]);
-    if (activities.length > 0) {
+  }
+
+  /** Sends an activity message, claimed for this host's dispatchers while they are not far behind. */
+  async #sendActivity(message: TaskMessage, sender?: string): Promise<void> {
+    const claim = !this.#stopping.signal.aborted && this.#workPoller.bufferedCount < maxClaimedActivities;
+    const claimForMs = claim ? this.#options.workItemVisibilityTimeoutMs : undefined;
+    const { claimed } = await this.#workItems.send(message, { sender, claimForMs });
+    if (claimed) {
+      this.#workPoller.inject(claimed);
+    } else {
       this.#workPoller.wake();
     }
   }
 
+  /**
+   * Sends a message to an instance's control queue. When this host owns the partition the message is claimed and
+   * handed to the sessions at once; a delayed message wakes the partition's poller when it falls due.
+   */
   async #sendToInstance(message: TaskMessage, sender?: string): Promise<void> {
     const partition = partitionIndexOf(message.instanceId, this.partitionCount);
-    const { visibleAt } = await this.#controlQueue(partition).send(message, sender);
     const poller = this.#pollers.get(partition);
-    if (poller && visibleAt <= this.#options.clock.now()) {
-      poller.wake();
+    const claim =
+      poller !== undefined &&
+      !this.#stopping.signal.aborted &&
+      this.#sessions.pendingCount(partition) < (this.#options.controlQueueBufferThreshold ?? 256);
+    const claimForMs = claim ? this.#options.controlQueueVisibilityTimeoutMs : undefined;
+    const { visibleAt, claimed } = await this.#controlQueue(partition).send(message, { sender, claimForMs });
+    if (claimed && this.#pollers.get(partition) === poller) {
+      this.#sessions.add(partition, [claimed]);
+    } else if (claimed) {
+      // The partition moved while sending: leave the message to its new owner.
+      await this.#controlQueue(partition).release(claimed, 0);
     } else {
       poller?.wakeAt(visibleAt);
     }

@@ -54,20 +54,42 @@ export class TaskHubQueue {
     return this.client.name;
   }
 
-  /** Sends a message, delayed until its `deliverAt` (chained when beyond the queue's 7-day limit). */
-  async send(message: TaskMessage, sender?: string): Promise<{ visibleAt: number }> {
+  /**
+   * Sends a message, delayed until its `deliverAt` (chained when beyond the queue's 7-day limit). With
+   * `claimForMs` (only for messages due now) the message is sent invisible for that long and returned as already
+   * received: this process handles it without a receive, and should it crash, the message reappears for anyone
+   * when the claim lapses, exactly like a received message whose visibility timeout passed.
+   */
+  async send(
+    message: TaskMessage,
+    options: { sender?: string; claimForMs?: number } = {},
+  ): Promise<{ visibleAt: number; claimed?: DequeuedMessage }> {
     const activityId = randomUUID();
-    const data = toMessageData(message, { activityId, sequenceNumber: ++sequenceNumber, sender });
+    const data = toMessageData(message, { activityId, sequenceNumber: ++sequenceNumber, sender: options.sender });
     let text = toQueueMessageText(data);
+    let blobName: string | undefined;
     if (Buffer.byteLength(text, 'utf8') > maxInlineMessageBytes) {
-      const blobName = toLargeMessageBlobName(message.instanceId, activityId, message.event.EventType);
+      blobName = toLargeMessageBlobName(message.instanceId, activityId, message.event.EventType);
       await this.payloads.upload(blobName, text);
       text = toQueueMessageText({ ActivityId: activityId, CompressedBlobName: blobName, SequenceNumber: 0 });
     }
     const delaySeconds = this.#delaySeconds(message.deliverAt);
+    const claim = delaySeconds === 0 && options.claimForMs !== undefined;
+    const visibilityTimeout = claim ? Math.max(1, Math.ceil((options.claimForMs ?? 0) / 1000)) : delaySeconds;
     // TTL -1: a task hub message must never expire, least of all a timer waiting days to become visible.
-    await this.client.sendMessage(text, { visibilityTimeout: delaySeconds, messageTimeToLive: -1 });
-    return { visibleAt: this.clock.now() + delaySeconds * 1000 };
+    const sent = await this.client.sendMessage(text, { visibilityTimeout, messageTimeToLive: -1 });
+    if (!claim) {
+      return { visibleAt: this.clock.now() + delaySeconds * 1000 };
+    }
+    const claimed = {
+      queue: this.name,
+      messageId: sent.messageId,
+      popReceipt: sent.popReceipt,
+      dequeueCount: 1,
+      message,
+      blobName,
+    };
+    return { visibleAt: this.clock.now(), claimed };
   }
 
   #delaySeconds(deliverAt: number | undefined): number {

@@ -78,6 +78,21 @@ export class WorkItemPoller {
     });
   }
 
+  /** Messages waiting for a dispatcher. */
+  get bufferedCount(): number {
+    return this.#buffer.length;
+  }
+
+  /** Hands over a message this process sent and claimed, as if it had been received. */
+  inject(message: DequeuedMessage): void {
+    const waiter = this.#waiters.shift();
+    if (waiter) {
+      waiter.resolve(message);
+    } else {
+      this.#buffer.push(message);
+    }
+  }
+
   /** Messages received but not taken, released at shutdown so another host can run them. */
   drainBuffer(): DequeuedMessage[] {
     return this.#buffer.splice(0);
@@ -120,12 +135,7 @@ export class WorkItemPoller {
       await queue.poison(bad);
     }
     for (const message of messages) {
-      const waiter = this.#waiters.shift();
-      if (waiter) {
-        waiter.resolve(message);
-      } else {
-        this.#buffer.push(message);
-      }
+      this.inject(message);
     }
     return messages.length + unreadable.length;
   }

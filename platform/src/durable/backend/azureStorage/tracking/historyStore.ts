@@ -14,7 +14,7 @@ import {
 import { toPartitionKey } from '../keySanitation';
 import { toHistoryPropertyBlobName, type LargePayloadStore } from '../largePayloads';
 import { failedWith } from '../storageErrors';
-import { HistoryCache } from './historyCache';
+import { LruCache } from './lruCache';
 
 /** The committed history of an instance's current execution and the ETag guarding it. */
 export interface LoadedHistory {
@@ -23,6 +23,12 @@ export interface LoadedHistory {
   /** ETag of the sentinel row; undefined when the instance has no history. */
   etag: string | undefined;
 }
+
+/**
+ * Cached history with the sentinel ETag it was read or written under. Safe like DTFx's extended sessions without
+ * their risk: every checkpoint is still conditional on the ETag, and a mismatch drops the entry.
+ */
+type CachedHistory = LoadedHistory;
 
 /** What one checkpoint writes to the History table. */
 export interface HistoryWrite {
@@ -44,7 +50,7 @@ const maxBatchBytes = 3 * 1024 * 1024;
  * Loaded histories are cached with their ETag, so an instance whose partition this host owns is read once.
  */
 export class HistoryStore {
-  readonly #cache = new HistoryCache(4096);
+  readonly #cache = new LruCache<CachedHistory>(4096);
 
   constructor(
     private readonly table: TableClient,
