@@ -127,8 +127,8 @@ export class QueueExtension implements Extension {
     });
     const account = storageFor(context, fn.name, fn.trigger);
     if (fn.retry) {
-      // The host's FunctionIndexer only warns for triggers without [SupportsRetry] and keeps the policy, so it
-      // runs inside each dequeue attempt. Source: reference functions-host.md section 6 (webjobs FunctionIndexer).
+      // The WebJobs FunctionIndexer only warns for triggers without [SupportsRetry] and keeps the strategy, so the
+      // retries run inside each dequeue attempt. Source: Azure/azure-webjobs-sdk `Indexers/FunctionIndexer.cs`.
       logger.warn('Retry policies are not supported for queue triggers; maxDequeueCount is the retry mechanism', {
         function: fn.name,
         strategy: fn.retry.strategy ?? fn.retry.retryStrategy,

@@ -99,4 +99,21 @@ describe('storage queue trigger', () => {
 
     expect(loaded[0]?.fields.detail).toBe(`queue '${app.names.EchoQueue}'`);
   });
+
+  it('says once that a trigger queue is missing, waits for it, and listens again when it exists', async () => {
+    const queue = app.queue(app.names.EchoQueue);
+    await queue.delete();
+
+    await waitFor(
+      'the missing-queue warning',
+      () => logsOf(app.logs, 'Queue does not exist; the trigger waits until it is created', 'echo').length > 0,
+    );
+    await queue.create();
+    await sendJson(queue, { orderId: 10 });
+    const [echo] = await receiveJson<{ item: unknown }>(app.queue(app.names.EchoOutQueue));
+
+    expect(echo?.item).toEqual({ orderId: 10 });
+    expect(logsOf(app.logs, 'Queue does not exist; the trigger waits until it is created', 'echo')).toHaveLength(1);
+    expect(logsOf(app.logs, 'Queue now exists; listening', 'echo')).toHaveLength(1);
+  });
 });
