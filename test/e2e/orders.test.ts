@@ -124,14 +124,16 @@ describe('orders end to end through the local platform', () => {
     await dropOrder('orders', message);
     await waitForJob(platform, 'order-e2e-dup');
     await dropOrder('orders', message);
-    await waitFor('the duplicate to be logged', async () =>
-      platform.durable.logs.some(
-        (record) =>
-          record.message.includes('Duplicate order message ignored') &&
-          JSON.stringify(record).includes('order-e2e-dup'),
-      )
-        ? true
-        : undefined,
+    await waitFor('the duplicate to be logged', () =>
+      Promise.resolve(
+        platform.durable.logs.some(
+          (record) =>
+            record.message.includes('Duplicate order message ignored') &&
+            JSON.stringify(record).includes('order-e2e-dup'),
+        )
+          ? true
+          : undefined,
+      ),
     );
 
     expect(await balanceOf(platform.storage, 'c-bob')).toBe(before + 4500);
