@@ -60,6 +60,9 @@ describe('timer trigger', () => {
       env: { AzureWebJobsStorage: azurite.connectionString, AzureFunctionsWebHost__hostid: names.hostId },
       clock: options.clock,
       extensions: [new QueueExtension(), new TimerTriggerExtension()],
+    }).catch((error: unknown) => {
+      app.remove();
+      throw error;
     });
     running.push({ host, app });
     const records = new RecordReader<Fired>(queues.getQueueClient(names.RecordQueue));
@@ -161,5 +164,13 @@ describe('timer trigger', () => {
     const status = await waitFor('the initial status', () => readStatus(names.hostId, 'tick'));
 
     expect(status.Next).toBe('2026-03-07T14:30:00.000+00:00');
+  });
+
+  it('refuses to start when a schedule is neither cron nor TimeSpan, naming the function', async () => {
+    const clock = new VirtualClock(new Date('2026-01-01T10:02:00Z'));
+
+    await expect(startTimerApp({ clock, tickSchedule: 'every five minutes' })).rejects.toThrow(
+      /Function 'tick'.*neither a valid cron expression nor a timespan/,
+    );
   });
 });
