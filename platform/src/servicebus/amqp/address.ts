@@ -25,6 +25,11 @@ export function fromLinkAddress(address: string): LinkAddress {
   return { entityPath: path, deadLetter, management };
 }
 
+/** The entity a `$management` link serves, sub-queue included: `orders/$deadletterqueue/$management` → `orders/$deadletterqueue`. */
+export function toManagedEntityAddress(address: string): string {
+  return address.replace(/\/\$management$/i, '');
+}
+
 /** The path of an entity's dead-letter sub-queue, as clients address it. */
 export function toDeadLetterPath(entityPath: string): string {
   return `${entityPath}/$deadletterqueue`;

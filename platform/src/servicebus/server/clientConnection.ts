@@ -1,5 +1,5 @@
 import type { Connection, EventContext, link as Link, Message, Receiver, Sender, Session } from 'rhea';
-import { fromLinkAddress } from '../amqp/address';
+import { fromLinkAddress, toManagedEntityAddress } from '../amqp/address';
 import { ClaimSet, toClaimPath } from '../auth/claims';
 import type { Namespace } from '../entities/namespace';
 import { InvalidOperationError, toAmqpError, UnauthorizedError } from '../errors';
@@ -73,13 +73,13 @@ export class ClientConnection {
         return;
       }
       this.authorize(address);
-      const parsed = fromLinkAddress(address);
-      if (parsed.management) {
-        this.checkManagementTarget(address);
+      if (fromLinkAddress(address).management) {
+        const entityAddress = toManagedEntityAddress(address);
+        this.checkManagementTarget(entityAddress);
         this.openRequestLink(receiver, (message) =>
           handleManagementRequest(
             { ...this.context, replies: this.replies, connectionId: this.id },
-            parsed.entityPath,
+            entityAddress,
             message,
           ),
         );
