@@ -1,3 +1,4 @@
+import type { QueueClient } from '@azure/storage-queue';
 import type { Extension, HostContext } from '../../host/extension';
 import type { FunctionDefinition } from '../../host/functionIndex';
 import type { Logger } from '../../host/logger';
@@ -5,7 +6,12 @@ import type { StorageAccount } from '../../storage/storageAccount';
 import { BlobInvoker } from './blobInvoker';
 import { matchBlobPath } from './blobPathPattern';
 import { BlobReceipts, type BlobVersion } from './blobReceipts';
-import { readBlobsOptions, toBlobTriggerFunction, type BlobTriggerFunction } from './blobTriggerFunction';
+import {
+  readBlobsOptions,
+  toBlobTriggerFunction,
+  type BlobsOptions,
+  type BlobTriggerFunction,
+} from './blobTriggerFunction';
 import { toBlobTypeName } from './blobTriggerMetadata';
 import { ContainerScanner } from './containerScanner';
 import { DispatchQueueListener } from './dispatchQueueListener';
@@ -32,6 +38,7 @@ export class BlobTriggerExtension implements Extension {
   readonly #scanIntervalMs: number;
   #context: HostContext | undefined;
   #functions: BlobTriggerFunction[] = [];
+  #blobsOptions: BlobsOptions | undefined;
   #watched: WatchedContainer[] = [];
   #scanners: ContainerScanner[] = [];
   #dispatch: DispatchQueueListener | undefined;
@@ -52,6 +59,7 @@ export class BlobTriggerExtension implements Extension {
     this.#functions = context.functions
       .filter((fn) => fn.trigger.type.toLowerCase() === 'blobtrigger')
       .map((fn) => toBlobTriggerFunction(fn, context.settings));
+    this.#blobsOptions = this.#functions.length > 0 ? readBlobsOptions(context.hostJson) : undefined;
     if (this.#functions.some((f) => f.source === 'EventGrid')) {
       context.http.addPrefix(
         blobWebhookPrefix,
@@ -72,30 +80,14 @@ export class BlobTriggerExtension implements Extension {
     if (!context || !logger || this.#functions.length === 0) {
       return;
     }
-    const options = readBlobsOptions(context.hostJson);
     const host = context.storage();
     const hostContainer = host.blob.getContainerClient('azure-webjobs-hosts');
-    const queueName = `azure-webjobs-blobtrigger-${context.hostId}`;
-    const dispatchQueue = host.queue.getQueueClient(queueName);
+    const dispatchQueue = host.queue.getQueueClient(`azure-webjobs-blobtrigger-${context.hostId}`);
     await hostContainer.createIfNotExists();
     await dispatchQueue.createIfNotExists();
 
     this.#receipts = new BlobReceipts({ hostContainer, hostId: context.hostId, dispatchQueue, logger });
-    const invoker = new BlobInvoker({
-      functions: this.#functions,
-      storage: (name) => context.storage(name),
-      executor: context.executor,
-      logger,
-      queueName,
-      maxDequeueCount: options.poisonBlobThreshold,
-    });
-    this.#dispatch = new DispatchQueueListener({
-      queue: dispatchQueue,
-      concurrency: options.maxDegreeOfParallelism,
-      clock: context.clock,
-      logger,
-      handle: (message) => invoker.handle(message),
-    });
+    this.#dispatch = this.#createDispatch(context, logger, dispatchQueue);
     this.#watched = watchedContainers(this.#functions, (name) => context.storage(name));
     this.#scanners = this.#watched.map(
       (watched) =>
@@ -109,6 +101,7 @@ export class BlobTriggerExtension implements Extension {
           onBlob: (version) => this.#offer(watched.functions, version),
         }),
     );
+
     this.#unsubscribe = context.events.on('blobWritten', (written) => void this.#onBlobWritten(written));
     this.#dispatch.start();
     this.#scanners.forEach((scanner) => scanner.start());
@@ -128,6 +121,25 @@ export class BlobTriggerExtension implements Extension {
   describeFunction(fn: FunctionDefinition): string | undefined {
     const found = this.#functions.find((f) => f.fn === fn);
     return found ? `path '${found.pattern.text}' (${found.source})` : undefined;
+  }
+
+  #createDispatch(context: HostContext, logger: Logger, queue: QueueClient): DispatchQueueListener {
+    const options = this.#blobsOptions ?? readBlobsOptions(context.hostJson);
+    const invoker = new BlobInvoker({
+      functions: this.#functions,
+      storage: (name) => context.storage(name),
+      executor: context.executor,
+      logger,
+      queueName: queue.name,
+      maxDequeueCount: options.poisonBlobThreshold,
+    });
+    return new DispatchQueueListener({
+      queue,
+      concurrency: options.maxDegreeOfParallelism,
+      clock: context.clock,
+      logger,
+      handle: (message) => invoker.handle(message),
+    });
   }
 
   /** Hands a blob version to each matching function; false when another host holds a receipt lease. */
