@@ -25,7 +25,9 @@ export async function getJob(request: HttpRequest, context: InvocationContext): 
     return notFound(instanceId);
   }
   const history =
-    request.query.get('history') === 'true' ? ((await readHistory(client, instanceId)) ?? null) : undefined;
+    request.query.get('history') === 'true'
+      ? ((await readHistory(client, instanceId, request.url)) ?? null)
+      : undefined;
   return { status: 200, jsonBody: toJobView(status, { input: request.query.get('input') === 'true', history }) };
 }
 

@@ -5,8 +5,17 @@ import type { DurableClient } from 'durable-functions';
  * extension answers `historyEvents` but the status class copies `history` (Azure/azure-functions-durable-js#620).
  * Returns undefined when the API cannot be reached.
  */
-export async function readHistory(client: DurableClient, instanceId: string): Promise<unknown[] | undefined> {
+export async function readHistory(
+  client: DurableClient,
+  instanceId: string,
+  requestUrl: string,
+): Promise<unknown[] | undefined> {
+  // The SDK rewrites the origin to localhost:7071 when WEBSITE_HOSTNAME is unset (df-js getClient); the request's own
+  // origin reaches this app's host wherever it runs, as createCheckStatusResponse does.
   const url = new URL(client.createHttpManagementPayload(instanceId).statusQueryGetUri);
+  const origin = new URL(requestUrl);
+  url.protocol = origin.protocol;
+  url.host = origin.host;
   url.searchParams.set('showHistory', 'true');
   url.searchParams.set('showHistoryOutput', 'true');
   try {

@@ -12,7 +12,8 @@ export function toDateKey(moment: Date): string {
 
 /** True when text is a real calendar date in YYYY-MM-DD form. */
 export function isDateKey(text: string): boolean {
-  return /^\d{4}-\d{2}-\d{2}$/.test(text) && toDateKey(new Date(`${text}T00:00:00.000Z`)) === text;
+  const moment = new Date(`${text}T00:00:00.000Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(moment.getTime()) && toDateKey(moment) === text;
 }
 
 /** Midnight UTC `days` days before the given date. */

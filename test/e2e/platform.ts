@@ -33,7 +33,7 @@ export interface LocalPlatform {
  * does, then the app's host in real time on the given task hub backend.
  */
 export async function startLocalPlatform(
-  options: { backend?: BackendKind; env?: Record<string, string> } = {},
+  options: { backend?: BackendKind; env?: Record<string, string>; virtualClock?: boolean; startTime?: Date } = {},
 ): Promise<LocalPlatform> {
   const azurite = await startAzurite({ ports: { blob: 0, queue: 0, table: 0 } });
   const broker = await startServiceBusBroker({ port: 0, config: path.join(appDir, 'servicebus-config.json') });
@@ -49,7 +49,13 @@ export async function startLocalPlatform(
   await seedDemoData(storage);
 
   const startHost = () =>
-    startDurableTestHost({ appDir, env: settings, virtualClock: false, backend: options.backend ?? 'memory' });
+    startDurableTestHost({
+      appDir,
+      env: settings,
+      virtualClock: options.virtualClock ?? false,
+      backend: options.backend ?? 'memory',
+      ...(options.startTime ? { startTime: options.startTime } : {}),
+    });
   let durable = await startHost();
 
   const platform: LocalPlatform = {
