@@ -67,6 +67,13 @@ describe('HTTP trigger with app.setup({ enableHttpStream: true })', () => {
     expect((await fetch(`${api}/ticks/1`)).status).toBe(200);
   });
 
+  it('answers 204 No Content when a streaming function returns nothing', async () => {
+    const response = await fetch(`${api}/stream-nothing`);
+
+    expect(response.status).toBe(204);
+    expect((await fetch(`${api}/ticks/1`)).status).toBe(200);
+  });
+
   it("answers 413 when a streamed body passes the host's limit", async () => {
     const status = await postChunked(`${api}/count/huge`, 'q'.repeat(16_384), 8);
 
