@@ -313,7 +313,13 @@ function collectWarnings(entry: NamespaceEntry): string[] {
   for (const topic of entry.Topics ?? []) {
     check(topic.Properties, knownTopicKeys, `topic '${topic.Name}'`);
     for (const subscription of topic.Subscriptions) {
-      check(subscription.Properties, knownSubscriptionKeys, `subscription '${topic.Name}/${subscription.Name}'`);
+      const where = `subscription '${topic.Name}/${subscription.Name}'`;
+      check(subscription.Properties, knownSubscriptionKeys, where);
+      for (const rule of subscription.Rules ?? []) {
+        if (rule.Properties.Action !== undefined) {
+          warnings.push(`Ignored the action of rule '${rule.Name}' of ${where}: rule actions are not supported`);
+        }
+      }
     }
   }
   return warnings;
