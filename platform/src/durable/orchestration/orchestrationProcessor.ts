@@ -1,4 +1,11 @@
-import type { OrchestrationCheckpoint, OrchestrationWorkItem, ReceivedMessage } from '../backend/types';
+import {
+  EventType,
+  type HistoryEvent,
+  type OrchestrationCheckpoint,
+  type OrchestrationWorkItem,
+  type ReceivedMessage,
+} from '../backend/types';
+import { httpActivityName } from '../replay/taskLedger';
 import type { EngineDeps } from './engineDeps';
 import { runEpisode } from './episode';
 import { InstanceRun } from './instanceRun';
@@ -9,18 +16,57 @@ import { triage } from './messageTriage';
 export const deferDelayMs = 1_000;
 
 /**
- * Works through an orchestration work item, one message per episode (reference durable.md §11: this keeps the
- * SDK's task-id counting deterministic), and returns the checkpoint for the backend to persist.
+ * Works through an orchestration work item and returns the checkpoint for the backend to persist. Every message
+ * that can make the SDK take a task id while it is processed gets an episode of its own (reference durable.md
+ * §4, §11), which keeps id counting deterministic; plain completions are delivered together.
  */
 export async function processOrchestrationWorkItem(
   workItem: OrchestrationWorkItem,
   deps: EngineDeps,
 ): Promise<OrchestrationCheckpoint> {
   const run = new InstanceRun(workItem);
+  let batch: HistoryEvent[] = [];
+  const flush = async () => {
+    if (batch.length > 0) {
+      const events = batch;
+      batch = [];
+      await runEpisode(run, events, deps);
+    }
+  };
+
   for (const received of workItem.messages) {
+    const event = received.message.event;
+    const history = batch.length > 0 ? [...run.history, ...batch] : run.history;
+    const verdict = triage(received, { history, status: run.status, executionId: run.executionId });
+    if (verdict.kind === 'apply' && isBatchable(event, run.history) && batch.length < maxBatch) {
+      run.consumedMessageIds.push(received.messageId);
+      batch.push(event);
+      continue;
+    }
+    await flush();
     await processMessage(run, received, deps);
   }
+  await flush();
   return run.toCheckpoint();
+}
+
+/** Most completions delivered together in one episode. */
+const maxBatch = 200;
+
+/**
+ * Completions that take no task id when the SDK processes them can share an episode: activity and
+ * sub-orchestration results. Failures (retries take ids), timers (retry timers and HTTP polls take ids),
+ * callHttp results (202 polling) and external events (continue-as-new carries them over) get their own.
+ */
+function isBatchable(event: HistoryEvent, history: readonly HistoryEvent[]): boolean {
+  if (event.EventType === EventType.SubOrchestrationInstanceCompleted) {
+    return true;
+  }
+  if (event.EventType !== EventType.TaskCompleted) {
+    return false;
+  }
+  const scheduled = history.find((e) => e.EventType === EventType.TaskScheduled && e.EventId === event.TaskScheduledId);
+  return scheduled !== undefined && scheduled.Name !== httpActivityName;
 }
 
 async function processMessage(run: InstanceRun, received: ReceivedMessage, deps: EngineDeps): Promise<void> {

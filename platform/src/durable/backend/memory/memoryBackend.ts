@@ -51,6 +51,8 @@ export class MemoryBackend implements TaskHubBackend {
   readonly #instances = new Map<string, InstanceState>();
   readonly #histories = new Map<string, StoredHistory>();
   readonly #control = new Map<string, StoredMessage[]>();
+  /** Instances that may have a visible message; cleaned lazily when a loop looks. */
+  readonly #ready = new Set<string>();
   readonly #activities: StoredMessage[] = [];
   readonly #locked = new Map<string, Set<string>>();
   readonly #lockOwners = new Map<string, OrchestrationWorkItem>();
@@ -70,7 +72,7 @@ export class MemoryBackend implements TaskHubBackend {
   /** True when a message or activity is visible now or locked: the engine has work to do. */
   hasWorkNow(): boolean {
     const now = this.#clock.now();
-    const controlDue = [...this.#control.values()].some((queue) => queue.some((m) => m.visibleAt <= now));
+    const controlDue = [...this.#ready].some((id) => this.#control.get(id)?.some((m) => m.visibleAt <= now));
     const activityDue = this.#activities.some((m) => m.visibleAt <= now && !this.#lockedActivities.has(m.id));
     return controlDue || activityDue || this.#locked.size > 0 || this.#lockedActivities.size > 0;
   }
@@ -83,6 +85,7 @@ export class MemoryBackend implements TaskHubBackend {
     this.#instances.clear();
     this.#histories.clear();
     this.#control.clear();
+    this.#ready.clear();
     this.#activities.length = 0;
     return Promise.resolve();
   }
@@ -104,7 +107,7 @@ export class MemoryBackend implements TaskHubBackend {
     if (found || !this.#running) {
       return found;
     }
-    await this.#orchestrationWaiters.wait(signal, this.#nextControlDueAt());
+    await this.#orchestrationWaiters.wait(signal);
     return this.#running ? this.#takeOrchestrationWorkItem() : undefined;
   }
 
@@ -133,15 +136,16 @@ export class MemoryBackend implements TaskHubBackend {
       throw error;
     }
     if (checkpoint.instance) {
-      this.#instances.set(instanceId, structuredClone(checkpoint.instance));
+      this.#instances.set(instanceId, copyRow(checkpoint.instance));
     }
 
     const consumed = new Set(checkpoint.consumedMessageIds);
-    const queue = this.#control.get(instanceId) ?? [];
-    this.#control.set(
-      instanceId,
-      queue.filter((m) => !consumed.has(m.id)),
-    );
+    const remaining = (this.#control.get(instanceId) ?? []).filter((m) => !consumed.has(m.id));
+    if (remaining.length > 0) {
+      this.#control.set(instanceId, remaining);
+    } else {
+      this.#control.delete(instanceId);
+    }
     this.#release(
       instanceId,
       [...lockedIds].filter((id) => !consumed.has(id)),
@@ -191,7 +195,7 @@ export class MemoryBackend implements TaskHubBackend {
   }
 
   createInstance(instance: InstanceState, startMessage: TaskMessage): Promise<void> {
-    this.#instances.set(instance.instanceId, structuredClone(instance));
+    this.#instances.set(instance.instanceId, copyRow(instance));
     this.#sendControl([startMessage]);
     return Promise.resolve();
   }
@@ -203,11 +207,11 @@ export class MemoryBackend implements TaskHubBackend {
 
   getInstance(instanceId: string): Promise<InstanceState | undefined> {
     const instance = this.#instances.get(instanceId);
-    return Promise.resolve(instance ? structuredClone(instance) : undefined);
+    return Promise.resolve(instance ? copyRow(instance) : undefined);
   }
 
   getHistory(instanceId: string): Promise<HistoryEvent[]> {
-    return Promise.resolve(structuredClone(this.#histories.get(instanceId)?.events ?? []));
+    return Promise.resolve([...(this.#histories.get(instanceId)?.events ?? [])].map((e) => ({ ...e })));
   }
 
   queryInstances(query: InstanceQuery): Promise<InstancePage> {
@@ -216,7 +220,7 @@ export class MemoryBackend implements TaskHubBackend {
       .sort((a, b) => (a.instanceId < b.instanceId ? -1 : a.instanceId > b.instanceId ? 1 : 0));
     return Promise.resolve(
       pageOf(
-        matching.map((i) => structuredClone(i)),
+        matching.map((i) => copyRow(i)),
         query,
       ),
     );
@@ -242,7 +246,9 @@ export class MemoryBackend implements TaskHubBackend {
 
   #takeOrchestrationWorkItem(): OrchestrationWorkItem | undefined {
     const now = this.#clock.now();
-    for (const [instanceId, queue] of this.#control) {
+    for (const instanceId of this.#ready) {
+      this.#ready.delete(instanceId);
+      const queue = this.#control.get(instanceId) ?? [];
       if (this.#locked.has(instanceId)) {
         continue;
       }
@@ -262,10 +268,11 @@ export class MemoryBackend implements TaskHubBackend {
         messages: visible.map((m): ReceivedMessage => ({
           messageId: m.id,
           dequeueCount: m.dequeueCount,
-          message: structuredClone(m.message),
+          message: copyMessage(m.message),
         })),
-        history: structuredClone(history?.events ?? []),
-        instance: instance ? structuredClone(instance) : undefined,
+        // Stored events are never mutated (writes clone them), so a shallow copy is enough.
+        history: [...(history?.events ?? [])],
+        instance: instance ? copyRow(instance) : undefined,
         etag: history ? String(history.etag) : undefined,
       };
       this.#lockOwners.set(instanceId, workItem);
@@ -284,8 +291,8 @@ export class MemoryBackend implements TaskHubBackend {
       throw new HistoryConflictError(workItem.instanceId, workItem.etag);
     }
     const events = history.replace
-      ? structuredClone([...history.events])
-      : [...(stored?.events ?? []), ...structuredClone([...history.events])];
+      ? history.events.map((e) => ({ ...e }))
+      : [...(stored?.events ?? []), ...history.events.map((e) => ({ ...e }))];
     this.#histories.set(workItem.instanceId, { events, etag: (stored?.etag ?? 0) + 1 });
   }
 
@@ -299,7 +306,27 @@ export class MemoryBackend implements TaskHubBackend {
     }
     this.#locked.delete(instanceId);
     this.#lockOwners.delete(instanceId);
-    this.#orchestrationWaiters.wakeAt(visibleAt);
+    const now = this.#clock.now();
+    if (this.#control.get(instanceId)?.some((m) => m.visibleAt <= now)) {
+      this.#markReady(instanceId, now);
+    }
+    if (delayMs > 0 && ids.size > 0) {
+      this.#markReady(instanceId, visibleAt);
+    }
+  }
+
+  /** Makes the instance a candidate for `lockNext…` at `at` (now or later) and wakes the parked loops. */
+  #markReady(instanceId: string, at: number): void {
+    const delay = at - this.#clock.now();
+    if (delay <= 0) {
+      this.#ready.add(instanceId);
+      this.#orchestrationWaiters.wakeAll();
+      return;
+    }
+    this.#clock.schedule(delay, () => {
+      this.#ready.add(instanceId);
+      this.#orchestrationWaiters.wakeAll();
+    });
   }
 
   #sendControl(messages: readonly TaskMessage[]): void {
@@ -307,16 +334,16 @@ export class MemoryBackend implements TaskHubBackend {
     for (const message of messages) {
       const queue = this.#control.get(message.instanceId) ?? [];
       const visibleAt = Math.max(now, message.deliverAt ?? now);
-      queue.push({ id: randomUUID(), message: structuredClone(message), visibleAt, dequeueCount: 0 });
+      queue.push({ id: randomUUID(), message: copyMessage(message), visibleAt, dequeueCount: 0 });
       this.#control.set(message.instanceId, queue);
-      this.#orchestrationWaiters.wakeAt(visibleAt);
+      this.#markReady(message.instanceId, visibleAt);
     }
   }
 
   #sendActivities(messages: readonly TaskMessage[]): void {
     const now = this.#clock.now();
     for (const message of messages) {
-      this.#activities.push({ id: randomUUID(), message: structuredClone(message), visibleAt: now, dequeueCount: 0 });
+      this.#activities.push({ id: randomUUID(), message: copyMessage(message), visibleAt: now, dequeueCount: 0 });
       this.#activityWaiters.wakeOne();
     }
   }
@@ -330,7 +357,7 @@ export class MemoryBackend implements TaskHubBackend {
     stored.dequeueCount++;
     stored.visibleAt = now + this.#visibilityMs;
     this.#lockedActivities.add(stored.id);
-    return { id: stored.id, dequeueCount: stored.dequeueCount, message: structuredClone(stored.message) };
+    return { id: stored.id, dequeueCount: stored.dequeueCount, message: copyMessage(stored.message) };
   }
 
   #removeActivity(id: string): void {
@@ -339,21 +366,6 @@ export class MemoryBackend implements TaskHubBackend {
       this.#activities.splice(index, 1);
     }
     this.#lockedActivities.delete(id);
-  }
-
-  #nextControlDueAt(): number | undefined {
-    let earliest: number | undefined;
-    for (const [instanceId, queue] of this.#control) {
-      if (this.#locked.has(instanceId)) {
-        continue;
-      }
-      for (const message of queue) {
-        if (Number.isFinite(message.visibleAt) && (earliest === undefined || message.visibleAt < earliest)) {
-          earliest = message.visibleAt;
-        }
-      }
-    }
-    return earliest;
   }
 
   #nextActivityDueAt(): number | undefined {
@@ -365,4 +377,14 @@ export class MemoryBackend implements TaskHubBackend {
     }
     return earliest;
   }
+}
+
+/** Messages hold flat events (nested refs are never mutated), so copying two levels keeps callers apart. */
+function copyMessage(message: TaskMessage): TaskMessage {
+  return { ...message, event: { ...message.event } };
+}
+
+/** Instance rows are flat. */
+function copyRow(row: InstanceState): InstanceState {
+  return { ...row };
 }
