@@ -222,7 +222,9 @@ function describe(label, values) {
 async function main() {
   const { EventEmitter } = require('node:events');
   const azurite = await startAzurite({ ports: { blob: 0, queue: 0, table: 0 } });
-  const queues = QueueServiceClient.fromConnectionString(azurite.connectionString, { retryOptions: { maxTries: 1 } });
+  // Retries cover keep-alive resets after the idle gaps; nothing is sent after Azurite closes.
+  const retryOptions = { maxTries: 4, retryDelayInMs: 20 };
+  const queues = QueueServiceClient.fromConnectionString(azurite.connectionString, { retryOptions });
   const events = new EventEmitter();
   const idleGap = () => 3_500 + Math.random() * 1_500;
 
