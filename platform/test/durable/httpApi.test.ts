@@ -29,7 +29,7 @@ describe('the Durable HTTP API and the real durable-functions client', () => {
     if (response.status >= 300) {
       throw new Error(`client op ${op} answered ${response.status}: ${await response.text()}`);
     }
-    return response.status === 204 ? undefined : ((response.json()));
+    return response.status === 204 ? undefined : response.json();
   };
   const waitForStatus = (id: string, status: string) =>
     waitFor(`instance ${id} to be ${status}`, async () => {
