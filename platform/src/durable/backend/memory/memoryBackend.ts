@@ -318,14 +318,15 @@ export class MemoryBackend implements TaskHubBackend {
   /** Makes the instance a candidate for `lockNext…` at `at` (now or later) and wakes the parked loops. */
   #markReady(instanceId: string, at: number): void {
     const delay = at - this.#clock.now();
+    // One loop per ready instance: a loop that is not parked looks for work before it parks, so none is missed.
     if (delay <= 0) {
       this.#ready.add(instanceId);
-      this.#orchestrationWaiters.wakeAll();
+      this.#orchestrationWaiters.wakeOne();
       return;
     }
     this.#clock.schedule(delay, () => {
       this.#ready.add(instanceId);
-      this.#orchestrationWaiters.wakeAll();
+      this.#orchestrationWaiters.wakeOne();
     });
   }
 
