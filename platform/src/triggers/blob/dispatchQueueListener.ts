@@ -114,12 +114,7 @@ export class DispatchQueueListener {
 
   async #process(item: DequeuedMessageItem): Promise<void> {
     const { queue, logger, handle } = this.#options;
-    let popReceipt = item.popReceipt;
-    const renewal = this.#keepHidden(
-      item.messageId,
-      () => popReceipt,
-      (next) => (popReceipt = next),
-    );
+    const hidden = new HiddenMessage(item, this.#options);
     let result: DispatchResult = 'release';
     try {
       result = await handle({ messageId: item.messageId, text: item.messageText, dequeueCount: item.dequeueCount });
@@ -128,9 +123,9 @@ export class DispatchQueueListener {
         messageId: item.messageId,
         error: (error as Error).message,
       });
-    } finally {
-      renewal.abort();
     }
+
+    const popReceipt = await hidden.end();
     try {
       if (result === 'complete') {
         await queue.deleteMessage(item.messageId, popReceipt);
@@ -144,29 +139,49 @@ export class DispatchQueueListener {
       });
     }
   }
+}
 
-  /** Extends the message's invisibility while it is handled; the returned controller ends the renewals. */
-  #keepHidden(messageId: string, current: () => string, update: (popReceipt: string) => void): AbortController {
-    const done = new AbortController();
-    const renew = async () => {
-      for (;;) {
-        try {
-          await this.#options.clock.sleep((visibilitySeconds * 1000) / 2, done.signal);
-        } catch {
-          return;
-        }
-        const response = await this.#options.queue.updateMessage(messageId, current(), undefined, visibilitySeconds);
-        if (response.popReceipt) {
-          update(response.popReceipt);
-        }
-      }
-    };
-    void renew().catch((error: unknown) =>
-      this.#options.logger.warn('Blob dispatch message visibility not renewed', {
-        messageId,
+/** Keeps one received message invisible while it is handled, tracking its latest pop receipt. */
+class HiddenMessage {
+  readonly #done = new AbortController();
+  readonly #renewals: Promise<void>;
+  #popReceipt: string;
+
+  constructor(
+    private readonly item: DequeuedMessageItem,
+    private readonly options: DispatchQueueListenerOptions,
+  ) {
+    this.#popReceipt = item.popReceipt;
+    this.#renewals = this.#renew().catch((error: unknown) =>
+      options.logger.warn('Blob dispatch message visibility not renewed', {
+        messageId: item.messageId,
         error: (error as Error).message,
       }),
     );
-    return done;
+  }
+
+  /** Stops renewing, waits for a renewal in flight, and returns the pop receipt to settle the message with. */
+  async end(): Promise<string> {
+    this.#done.abort();
+    await this.#renewals;
+    return this.#popReceipt;
+  }
+
+  async #renew(): Promise<void> {
+    for (;;) {
+      try {
+        await this.options.clock.sleep((visibilitySeconds * 1000) / 2, this.#done.signal);
+      } catch {
+        return;
+      }
+      const response = await this.options.queue.updateMessage(
+        this.item.messageId,
+        this.#popReceipt,
+        undefined,
+        visibilitySeconds,
+      );
+      this.#popReceipt = response.popReceipt ?? this.#popReceipt;
+      this.options.logger.trace('Blob dispatch message visibility renewed', { messageId: this.item.messageId });
+    }
   }
 }
