@@ -39,12 +39,26 @@ describe('nightly partitions and dates', () => {
     expect(toDateKey(new Date('2026-03-10T23:59:59Z'))).toBe('2026-03-10');
   });
 
-  it('runs a timer for today, or for the missed occurrence when past due', () => {
-    const now = new Date('2026-03-10T09:00:00Z');
-    const scheduleStatus = { last: '2026-03-08T02:00:00Z', next: '2026-03-09T02:00:00Z', lastUpdated: '' };
+  it('runs a timer for the occurrence being fired: the due one, or the missed one when past due', () => {
+    const onTime = { last: '2026-03-09T02:00:00Z', next: '2026-03-10T02:00:00Z', lastUpdated: '' };
+    const missed = { last: '2026-03-08T02:00:00Z', next: '2026-03-09T02:00:00Z', lastUpdated: '' };
 
-    expect(batchDateOf({ isPastDue: false, scheduleStatus }, now)).toBe('2026-03-10');
-    expect(batchDateOf({ isPastDue: true, scheduleStatus }, now)).toBe('2026-03-09');
+    expect(batchDateOf({ isPastDue: false, scheduleStatus: onTime }, new Date('2026-03-10T02:00:00.2Z'))).toBe(
+      '2026-03-10',
+    );
+    expect(batchDateOf({ isPastDue: true, scheduleStatus: missed }, new Date('2026-03-10T09:00:00Z'))).toBe(
+      '2026-03-09',
+    );
+  });
+
+  it('falls back to today when the schedule monitor is off', () => {
+    const timer = { isPastDue: false, scheduleStatus: null } as unknown as Parameters<typeof batchDateOf>[0];
+
+    expect(batchDateOf(timer, new Date('2026-03-10T02:00:00Z'))).toBe('2026-03-10');
+  });
+
+  it('rejects dates that do not exist', () => {
+    expect(isDateKey('2026-13-01')).toBe(false);
   });
 });
 
