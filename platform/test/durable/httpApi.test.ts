@@ -137,6 +137,7 @@ describe('the Durable HTTP API and the real durable-functions client', () => {
     expect(state).toEqual({ entityExists: true, entityState: 7 });
     expect(await (await call('GET', `${webhooks}/entities/counter/http-1`)).json()).toBe(7);
     expect((await call('GET', `${webhooks}/entities/counter/missing`)).status).toBe(404);
+    expect((await call('POST', `${webhooks}/entities/noSuchEntity/k?op=add`, 1)).status).toBe(404);
   });
 
   it('starts with and without an instance id on the management route', async () => {

@@ -208,6 +208,12 @@ describe('the Durable engine on the in-memory task hub with the real durable-fun
     expect(scheduled.map((e) => e.Name)).toEqual(['sayHello', 'chargePayment']);
   });
 
+  it('fails an orchestrator that does not return the SDK state, with a message that says why', async () => {
+    const done = await durable.waitForCompletion(await durable.startNew('rawOrchestrator'));
+    expect(done.runtimeStatus).toBe('Failed');
+    expect(output(done)).toEqual(expect.stringContaining('df.app.orchestration'));
+  });
+
   it('reports custom status while the orchestration waits', async () => {
     const id = await durable.startNew('statusReporter');
     await durable.waitForIdle();

@@ -4,7 +4,8 @@ import { HistoryConflictError } from '../backend/errors';
 import type { ActivityWorkItem, OrchestrationWorkItem, TaskHubBackend } from '../backend/types';
 import { processEntityWorkItem } from '../entities/entityProcessor';
 import type { EngineDeps } from '../orchestration/engineDeps';
-import { processOrchestrationWorkItem } from '../orchestration/orchestrationProcessor';
+import { processOrchestrationWorkItem, toPoisonCheckpoint } from '../orchestration/orchestrationProcessor';
+import { ensureError } from '../../errors';
 import { WorkItemLoops } from './workItemLoop';
 
 /** Concurrency limits from host.json `extensions.durableTask`. */
@@ -73,6 +74,11 @@ async function processOrchestration(
     if (error instanceof HistoryConflictError) {
       deps.logger.warn('Checkpoint conflict; work item abandoned', { instanceId: item.instanceId });
       await backend.abandonOrchestrationWorkItem(item, 0);
+      return;
+    }
+    const poison = item.instanceId.startsWith('@') ? undefined : toPoisonCheckpoint(item, ensureError(error), deps);
+    if (poison) {
+      await backend.completeOrchestrationWorkItem(item, poison);
       return;
     }
     await backend.abandonOrchestrationWorkItem(item, abandonDelayMs);

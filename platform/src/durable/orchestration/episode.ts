@@ -1,7 +1,7 @@
 import { EventType, type FailureDetails, type HistoryEvent, type InstanceState } from '../backend/types';
 import { actionList, continueAsNewAction, type OrchestratorState } from '../replay/actions';
 import { decide } from '../replay/decisions';
-import { NonDeterminismError } from '../replay/errors';
+import { NonDeterminismError, OrchestratorResultError } from '../replay/errors';
 import * as events from '../replay/historyEvents';
 import { decodeActionInput, fromJsonText, toJsonText } from '../replay/jsonText';
 import { fromOrchestratorInvocation, toOrchestrationTrigger } from '../replay/orchestratorPayload';
@@ -40,7 +40,16 @@ export async function runEpisode(run: InstanceRun, newEvents: HistoryEvent[], de
     httpPollingDelayMs: deps.httpPollingDelayMs,
   });
   const outcome = await deps.invoke(functionName, trigger, `Orchestration '${run.instanceId}' episode`);
-  const result = fromOrchestratorInvocation({ instanceId: run.instanceId, functionName }, outcome);
+  let result: ReturnType<typeof fromOrchestratorInvocation>;
+  try {
+    result = fromOrchestratorInvocation({ instanceId: run.instanceId, functionName }, outcome);
+  } catch (error) {
+    if (error instanceof OrchestratorResultError) {
+      failExecution(run, deps, at, error.message);
+      return;
+    }
+    throw error;
+  }
   if (result.kind === 'failed') {
     setCustomStatus(run, result.state, at);
     failExecution(run, deps, at, result.message, result.stack);

@@ -7,7 +7,7 @@ import {
 } from '../backend/types';
 import { httpActivityName } from '../replay/taskLedger';
 import type { EngineDeps } from './engineDeps';
-import { runEpisode } from './episode';
+import { failExecution, runEpisode } from './episode';
 import { InstanceRun } from './instanceRun';
 import { applyLifecycle, startExecution } from './lifecycle';
 import { triage } from './messageTriage';
@@ -108,4 +108,40 @@ async function processMessage(run: InstanceRun, received: ReceivedMessage, deps:
     run.pendingStart = undefined;
     await runEpisode(run, [start], deps);
   }
+}
+
+/** Deliveries of a work item that keeps failing inside the engine before its orchestration is failed. */
+export const maxEngineAttempts = 5;
+
+/**
+ * The checkpoint for a work item the engine failed on `maxEngineAttempts` times: its messages are consumed and
+ * a running orchestration fails with the error recorded, so one broken instance cannot block its queue.
+ */
+export function toPoisonCheckpoint(
+  workItem: OrchestrationWorkItem,
+  error: Error,
+  deps: EngineDeps,
+): OrchestrationCheckpoint | undefined {
+  if (workItem.messages.every((m) => m.dequeueCount < maxEngineAttempts)) {
+    return undefined;
+  }
+  const run = new InstanceRun(workItem);
+  run.consumedMessageIds.push(...workItem.messages.map((m) => m.messageId));
+  if (
+    run.started &&
+    run.status !== undefined &&
+    run.status !== 'Completed' &&
+    run.status !== 'Failed' &&
+    run.status !== 'Terminated'
+  ) {
+    const at = new Date(deps.clock.now());
+    failExecution(
+      run,
+      deps,
+      at,
+      `The Durable engine failed ${maxEngineAttempts} times on this instance: ${error.message}`,
+    );
+  }
+  deps.logger.error('Durable work item abandoned as poison', { instanceId: workItem.instanceId, error: error.message });
+  return run.toCheckpoint();
 }
