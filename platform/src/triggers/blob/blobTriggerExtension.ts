@@ -1,4 +1,5 @@
 import type { QueueClient } from '@azure/storage-queue';
+import { ConfigurationError } from '../../errors';
 import type { Extension, HostContext } from '../../host/extension';
 import type { FunctionDefinition } from '../../host/functionIndex';
 import type { Logger } from '../../host/logger';
@@ -60,6 +61,10 @@ export class BlobTriggerExtension implements Extension {
       .filter((fn) => fn.trigger.type.toLowerCase() === 'blobtrigger')
       .map((fn) => toBlobTriggerFunction(fn, context.settings));
     this.#blobsOptions = this.#functions.length > 0 ? readBlobsOptions(context.hostJson) : undefined;
+    for (const f of this.#functions) {
+      requireStorage(context, f.fn.name, f.connection);
+      requireStorage(context, f.fn.name, 'AzureWebJobsStorage');
+    }
     if (this.#functions.some((f) => f.source === 'EventGrid')) {
       context.http.addPrefix(
         blobWebhookPrefix,
@@ -216,4 +221,19 @@ function watchedContainers(
     group.functions.push(f);
   }
   return [...groups.values()];
+}
+
+/** The blob's account and the host account (receipts, dispatch queue) must be configured before listening. */
+function requireStorage(context: HostContext, functionName: string, connectionName: string): void {
+  try {
+    context.storage(connectionName);
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      throw new ConfigurationError(`Function '${functionName}' (blob trigger): ${error.message}`, {
+        ...error.where,
+        functionName,
+      });
+    }
+    throw error;
+  }
 }

@@ -42,6 +42,7 @@ export class TimerTriggerExtension implements Extension {
       const timeZone = resolveTimeZone(context.settings.get('WEBSITE_TIME_ZONE'));
       const now = new Date(context.clock.now());
       this.#timers = fns.map((fn) => toTimerFunction(fn, context, timeZone, now));
+      requireHostStorage(context, fns[0]?.name ?? '');
     }
     return Promise.resolve();
   }
@@ -124,4 +125,20 @@ function readFlag(fn: FunctionDefinition, name: string, fallback: boolean): bool
     );
   }
   return value;
+}
+
+/** Timers keep their listener lock and schedule status in the host storage account, so it must be configured. */
+function requireHostStorage(context: HostContext, functionName: string): void {
+  try {
+    context.storage();
+  } catch (error) {
+    if (error instanceof ConfigurationError) {
+      throw new ConfigurationError(
+        `Function '${functionName}': timer triggers keep their listener lock and schedule status in ` +
+          `AzureWebJobsStorage. ${error.message}`,
+        { ...error.where, functionName },
+      );
+    }
+    throw error;
+  }
 }

@@ -222,4 +222,14 @@ describe('blob trigger', () => {
     expect(seen).toMatchObject({ function: 'named', content: 'copied content' });
     expect(seen?.triggerMetadata).toMatchObject({ name: 'copied-report', ext: 'txt' });
   });
+
+  it('refuses to start when a blob trigger connection is not configured, naming the function and setting', async () => {
+    const app = prepareApp('blob-app', { values: { ...uniqueBlobAppNames() } });
+    const extensions = [new BlobTriggerExtension(), new QueueExtension(), new BlobExtension()];
+
+    const start = startTestHost({ appDir: app.appDir, extensions });
+
+    await expect(start).rejects.toThrow(/Function 'named' \(blob trigger\).*'AzureWebJobsStorage'/);
+    app.remove();
+  });
 });

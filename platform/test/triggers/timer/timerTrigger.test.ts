@@ -173,4 +173,16 @@ describe('timer trigger', () => {
       /Function 'tick'.*neither a valid cron expression nor a timespan/,
     );
   });
+
+  it('refuses to start without AzureWebJobsStorage, naming the function and the setting', async () => {
+    const app = prepareApp('timer-app', { values: { RecordQueue: 'unused', TickSchedule: '0 */5 * * * *' } });
+
+    const start = startTestHost({
+      appDir: app.appDir,
+      extensions: [new TimerTriggerExtension(), new QueueExtension()],
+    });
+
+    await expect(start).rejects.toThrow(/Function 'tick'.*AzureWebJobsStorage/);
+    app.remove();
+  });
 });
