@@ -260,16 +260,21 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       }
     }
 
+    // The checkpoint is in: from here on only trigger messages are cleaned up, and the instance must be unlocked
+    // whatever happens (a message left behind is redelivered and dropped as a duplicate by the engine).
     locked.settled = true;
     const consumed = new Set(checkpoint.consumedMessageIds);
     const queue = this.#controlQueue(locked.batch.partition);
-    await mapLimited(
-      locked.batch.messages.filter((m) => consumed.has(m.messageId)),
-      storageConcurrency,
-      (m) => this.#deleteQuietly(queue, m),
-    );
     const unconsumed = locked.batch.messages.filter((m) => !consumed.has(m.messageId));
-    await this.#release(locked.batch, unconsumed, checkpoint.releaseDelayMs ?? 0, locked.batch.messages);
+    try {
+      await mapLimited(
+        locked.batch.messages.filter((m) => consumed.has(m.messageId)),
+        storageConcurrency,
+        (m) => this.#deleteQuietly(queue, m),
+      );
+    } finally {
+      await this.#release(locked.batch, unconsumed, checkpoint.releaseDelayMs ?? 0, locked.batch.messages);
+    }
   }
 
   async abandonOrchestrationWorkItem(workItem: OrchestrationWorkItem, delayMs = 0): Promise<void> {
@@ -327,17 +332,43 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
   // --- activities -----------------------------------------------------------------------------------------
 
   async lockNextActivityWorkItem(signal: AbortSignal): Promise<ActivityWorkItem | undefined> {
-    const message = await withTimeout(
-      this.#options.clock,
-      this.#options.maxPollingIntervalMs,
-      [signal, this.#stopping.signal],
-      (s) => this.#workPoller.take(s),
-    );
-    if (!message) {
-      return undefined;
+    for (;;) {
+      const message = await withTimeout(
+        this.#options.clock,
+        this.#options.maxPollingIntervalMs,
+        [signal, this.#stopping.signal],
+        (s) => this.#workPoller.take(s),
+      );
+      if (!message) {
+        return undefined;
+      }
+      if (!message.claimed && (await this.#completionRecorded(message))) {
+        await this.#deleteQuietly(this.#workItems, message);
+        continue;
+      }
+      this.#activities.set(message.messageId, message);
+      return { id: message.messageId, dequeueCount: message.dequeueCount, message: message.message };
     }
-    this.#activities.set(message.messageId, message);
-    return { id: message.messageId, dequeueCount: message.dequeueCount, message: message.message };
+  }
+
+  /**
+   * True when the orchestration's history already holds this activity's completion: the host that ran it crashed
+   * after its response was checkpointed but before it deleted the activity message. Running it again would repeat
+   * a side effect whose result is already recorded, so the message is dropped instead. Messages this host sent and
+   * claimed itself cannot be in that state and skip the check.
+   */
+  async #completionRecorded(message: DequeuedMessage): Promise<boolean> {
+    const { instanceId, executionId, event } = message.message;
+    const owned = this.#pollers.has(partitionIndexOf(instanceId, this.partitionCount));
+    const history = owned ? await this.#history.load(instanceId) : await this.#history.read(instanceId);
+    if (executionId !== undefined && history.executionId !== executionId) {
+      return false;
+    }
+    return history.events.some(
+      (e) =>
+        (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed) &&
+        e.TaskScheduledId === event.EventId,
+    );
   }
 
   async renewActivityWorkItem(workItem: ActivityWorkItem): Promise<void> {

@@ -21,6 +21,8 @@ export interface DequeuedMessage {
   readonly message: TaskMessage;
   /** Blob holding the full message when it was too large for the queue. */
   readonly blobName: string | undefined;
+  /** Sent and claimed by this process rather than received. */
+  readonly claimed?: boolean;
 }
 
 /** A queue message that could not be read, with the reason, for the poison queue. */
@@ -88,6 +90,7 @@ export class TaskHubQueue {
       dequeueCount: 1,
       message,
       blobName,
+      claimed: true,
     };
     return { visibleAt: this.clock.now(), claimed };
   }
