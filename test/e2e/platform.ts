@@ -33,7 +33,14 @@ export interface LocalPlatform {
  * does, then the app's host in real time on the given task hub backend.
  */
 export async function startLocalPlatform(
-  options: { backend?: BackendKind; env?: Record<string, string>; virtualClock?: boolean; startTime?: Date } = {},
+  options: {
+    backend?: BackendKind;
+    env?: Record<string, string>;
+    virtualClock?: boolean;
+    startTime?: Date;
+    /** Runs after provisioning and before the host starts, e.g. to build a backlog. */
+    beforeHost?: (storage: Storage) => Promise<void>;
+  } = {},
 ): Promise<LocalPlatform> {
   const azurite = await startAzurite({ ports: { blob: 0, queue: 0, table: 0 } });
   const broker = await startServiceBusBroker({ port: 0, config: path.join(appDir, 'servicebus-config.json') });
@@ -47,6 +54,7 @@ export async function startLocalPlatform(
   const storage = getStorage();
   await provisionStorage(storage);
   await seedDemoData(storage);
+  await options.beforeHost?.(storage);
 
   const startHost = () =>
     startDurableTestHost({
