@@ -45,8 +45,12 @@ export interface DurableTestHost {
   waitForCompletion(instanceId: string, options?: { timeoutMs?: number }): Promise<InstanceState>;
   /** Waits until the engine has nothing to do now (no visible message, no work in hand). */
   waitForIdle(options?: { timeoutMs?: number }): Promise<void>;
-  /** Moves virtual time forward, firing due timers, then waits for the engine to go idle. */
-  advance(ms: number): Promise<void>;
+  /**
+   * Moves virtual time forward, firing due timers, then waits for the engine to go idle. With `stepMs`, time moves
+   * in steps with a short real pause between them, so listeners that do real I/O before they sleep on the clock
+   * (the timer trigger takes a blob lock) catch up.
+   */
+  advance(ms: number, options?: { stepMs?: number }): Promise<void>;
   /** The current execution's history events (PascalCase, as the SDK sees them). */
   history(instanceId: string): Promise<HistoryEvent[]>;
   /** The instance row, or undefined. */
@@ -121,13 +125,19 @@ export async function startDurableTestHost(options: DurableTestHostOptions): Pro
       }
     },
     waitForIdle: (waitOptions = {}) => waitForIdle(waitOptions.timeoutMs),
-    async advance(ms) {
+    async advance(ms, advanceOptions = {}) {
       if (!(clock instanceof VirtualClock)) {
         throw new Error('advance() needs the virtual clock; start the host with virtualClock: true.');
       }
-      await waitForIdle();
-      await clock.advance(ms);
-      await waitForIdle();
+      const step = advanceOptions.stepMs ?? ms;
+      for (let moved = 0; moved < ms; moved += step) {
+        await waitForIdle();
+        await clock.advance(Math.min(step, ms - moved));
+        await waitForIdle();
+        if (step < ms) {
+          await pause(20);
+        }
+      }
     },
     history: (instanceId) => durable.client.getHistory(instanceId),
     status: (instanceId) => durable.client.getInstance(instanceId),
