@@ -40,11 +40,18 @@ export function planStartup(stored: ScheduleStatus | undefined, schedule: TimerS
 }
 
 /**
- * The status after a run: `Last` is the later of the invocation time and the previous `Next`, which guards
- * against a timer that woke a little early (timers `Listener/TimerListener.cs`).
+ * The status after a run. For a scheduled run `Last` is the later of the invocation time and the previous `Next`,
+ * which guards against a timer that woke a little early; past-due and start-up runs use the invocation time
+ * (timers `Listener/TimerListener.cs`).
  */
-export function statusAfterRun(previous: ScheduleStatus, schedule: TimerSchedule, invokedAt: Date): ScheduleStatus {
-  const last = invokedAt.getTime() > previous.next.getTime() ? invokedAt : previous.next;
+export function statusAfterRun(
+  previous: ScheduleStatus,
+  schedule: TimerSchedule,
+  invokedAt: Date,
+  scheduled: boolean,
+): ScheduleStatus {
+  const early = scheduled && previous.next.getTime() > invokedAt.getTime();
+  const last = early ? previous.next : invokedAt;
   return { last, next: schedule.next(last), lastUpdated: last };
 }
 

@@ -157,7 +157,7 @@ export class TimerListener {
       logger.error('Timer invocation failed to start', { function: functionName, error: (error as Error).message });
     }
     if (monitor && this.#status) {
-      this.#status = statusAfterRun(this.#status, schedule, invokedAt);
+      this.#status = statusAfterRun(this.#status, schedule, invokedAt, reason === 'Timer');
       await monitor.write(this.#status);
     }
   }

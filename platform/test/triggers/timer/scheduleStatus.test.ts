@@ -53,7 +53,7 @@ describe('statusAfterRun', () => {
   it('keeps the scheduled time as Last when the timer woke early', () => {
     const previous = { last: undefined, next: at('2026-01-01T10:05:00Z'), lastUpdated: at('2026-01-01T10:02:00Z') };
 
-    const status = statusAfterRun(previous, everyFiveMinutes, at('2026-01-01T10:04:59.990Z'));
+    const status = statusAfterRun(previous, everyFiveMinutes, at('2026-01-01T10:04:59.990Z'), true);
 
     expect(status).toEqual({
       last: at('2026-01-01T10:05:00Z'),
@@ -98,6 +98,20 @@ describe('toTimerInfoJson', () => {
       Schedule: { AdjustForDST: true },
       ScheduleStatus: null,
       IsPastDue: false,
+    });
+  });
+});
+
+describe('statusAfterRun for start-up runs', () => {
+  it('takes the invocation time for a runOnStartup run, so the coming occurrence stays next', () => {
+    const previous = { last: undefined, next: at('2026-01-01T10:05:00Z'), lastUpdated: at('2026-01-01T10:02:00Z') };
+
+    const status = statusAfterRun(previous, everyFiveMinutes, at('2026-01-01T10:02:00Z'), false);
+
+    expect(status).toEqual({
+      last: at('2026-01-01T10:02:00Z'),
+      next: at('2026-01-01T10:05:00Z'),
+      lastUpdated: at('2026-01-01T10:02:00Z'),
     });
   });
 });
