@@ -11,6 +11,7 @@ import {
   propertiesSection,
   readSections,
   sectionCode,
+  toOwnedBuffer,
   typedMap,
 } from './rheaCodec';
 
@@ -123,7 +124,7 @@ export function withApplicationProperties(bare: Buffer, patch: Record<string, un
     ? existing.start
     : (sections.find((section) => section.code !== sectionCode.properties)?.start ?? bare.length);
   const skipTo = existing ? existing.end : insertAt;
-  return Buffer.concat([bare.subarray(0, insertAt), encoded, bare.subarray(skipTo)]);
+  return toOwnedBuffer(Buffer.concat([bare.subarray(0, insertAt), encoded, bare.subarray(skipTo)]));
 }
 
 /** The application properties of a bare message, decoded. */
@@ -140,7 +141,7 @@ function encodeBare(message: Message): Buffer {
   if (message.footer !== undefined) {
     values.push(describedSection(sectionCode.footer, types.wrap_symbolic_map(message.footer)));
   }
-  return encodeTyped(values);
+  return toOwnedBuffer(encodeTyped(values));
 }
 
 function systemPropertiesOf(message: Message): Record<string, string> {

@@ -1,4 +1,5 @@
 import { fromAnnotationsSection, toAnnotationsSection } from '../amqp/messageCodec';
+import { toOwnedBuffer } from '../amqp/rheaCodec';
 import type { BrokerMessage, MessageState } from '../entities/message';
 
 /** One change to the broker's messages, as the journal stores it. */
@@ -194,6 +195,6 @@ function splitContent(
   return {
     annotations: fromAnnotationsSection(binary.subarray(0, metadata.an)),
     // Copied so the message does not pin the whole read buffer.
-    bare: Buffer.from(binary.subarray(metadata.an)),
+    bare: toOwnedBuffer(binary.subarray(metadata.an)),
   };
 }
