@@ -107,9 +107,11 @@ export class QueueListener {
           return false;
         }
       }
+      // Stopping cancels a receive in progress, as the real listener's cancellation token does.
       const response = await queue.receiveMessages({
         numberOfMessages: options.batchSize,
         visibilityTimeout: Math.ceil(options.messageLeaseMs / 1000),
+        abortSignal: this.#stopping.signal,
       });
       logger.trace('Polled queue', {
         function: functionName,
@@ -123,7 +125,7 @@ export class QueueListener {
     } catch (error) {
       // Any error makes the listener check the queue exists again before the next receive.
       this.#queueExists = undefined;
-      if (!isStorageError(error, 404)) {
+      if (!isStorageError(error, 404) && !this.#stopping.signal.aborted) {
         logger.warn('Polling the queue failed; backing off', {
           function: functionName,
           queue: queue.name,
@@ -136,7 +138,7 @@ export class QueueListener {
 
   /** The real listener waits silently for a missing queue; a user would not know why nothing runs, so say it once. */
   async #checkQueueExists(): Promise<boolean> {
-    const exists = await this.#o.queue.exists();
+    const exists = await this.#o.queue.exists({ abortSignal: this.#stopping.signal });
     const fields = { function: this.#o.functionName, queue: this.#o.queue.name };
     if (!exists && !this.#warnedMissing) {
       this.#warnedMissing = true;
