@@ -145,6 +145,16 @@ describe('the Durable HTTP API and the real durable-functions client', () => {
     expect(await (await call('GET', `${webhooks}/entities/counter/http-1`)).json()).toBe(7);
     expect((await call('GET', `${webhooks}/entities/counter/missing`)).status).toBe(404);
     expect((await call('POST', `${webhooks}/entities/noSuchEntity/k?op=add`, 1)).status).toBe(404);
+    const listed = await call('GET', `${webhooks}/entities/counter?fetchState=true`);
+    expect(listed.status).toBe(200);
+    expect(await listed.json()).toEqual(
+      expect.arrayContaining([expect.objectContaining({ entityId: { key: 'http-1', name: 'counter' }, state: 7 })]),
+    );
+    expect((await call('DELETE', `${webhooks}/entities/counter/http-1`)).status).toBe(202);
+    await waitFor(
+      'the entity to be deleted',
+      async () => (await call('GET', `${webhooks}/entities/counter/http-1`)).status === 404,
+    );
   });
 
   it('starts with and without an instance id on the management route', async () => {
