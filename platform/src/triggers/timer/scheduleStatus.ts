@@ -1,10 +1,13 @@
 import type { TimerSchedule } from './schedule';
 
-/** The schedule monitor's record of one timer: last and next occurrence. `last` is undefined before the first run. */
+/**
+ * A timer's last and next occurrence, as the schedule monitor stores it. `last` and `lastUpdated` are undefined
+ * where .NET has `default(DateTime)` (before the first run).
+ */
 export interface ScheduleStatus {
   readonly last: Date | undefined;
   readonly next: Date;
-  readonly lastUpdated: Date;
+  readonly lastUpdated: Date | undefined;
 }
 
 /** What the listener does when it starts: the status to keep, whether to persist it, and whether a run is past due. */
@@ -18,25 +21,32 @@ export interface StartupPlan {
 const netDefaultDateTime = '0001-01-01T00:00:00';
 
 /**
- * Decides start-up from the stored status (timers `Listener/TimerListener.cs`): no status → record the next
- * occurrence; a stored `Next` that the schedule would not produce means the schedule changed → recompute, from now
- * when the expected time has passed, so a change never looks past due; past due when now is after `Next`.
+ * Decides start-up from the stored status (timers `Scheduling/ScheduleMonitor.cs` `CheckPastDueAsync`): no status →
+ * record the next occurrence; a stored `Next` that the schedule would not produce from `Last` (or `LastUpdated`)
+ * means the schedule changed → recompute, from now when the expected time has passed, so a change never looks past
+ * due; past due when now is after `Next`.
  */
 export function planStartup(stored: ScheduleStatus | undefined, schedule: TimerSchedule, now: Date): StartupPlan {
   if (!stored) {
     return { status: { last: undefined, next: schedule.next(now), lastUpdated: now }, write: true, pastDue: false };
   }
 
-  const expected = schedule.next(stored.last ?? stored.lastUpdated);
+  const basis = stored.last ?? stored.lastUpdated ?? now;
   let status = stored;
   let write = false;
+  const expected = schedule.next(basis);
   if (expected.getTime() !== stored.next.getTime()) {
-    const next = expected.getTime() > now.getTime() ? expected : schedule.next(now);
-    status = { last: stored.last, next, lastUpdated: now };
+    const passed = now.getTime() > expected.getTime();
+    status = { last: undefined, next: passed ? schedule.next(now) : expected, lastUpdated: passed ? now : basis };
     write = true;
   }
 
   return { status, write, pastDue: now.getTime() > status.next.getTime() };
+}
+
+/** The in-memory status of a timer without the monitor: only `Next` matters, for the first wait. */
+export function initialStatus(schedule: TimerSchedule, now: Date): ScheduleStatus {
+  return { last: undefined, next: schedule.next(now), lastUpdated: undefined };
 }
 
 /**
@@ -75,7 +85,7 @@ export function fromStatusJson(text: string): ScheduleStatus | undefined {
   const last = parseNetDate(record.Last);
   const next = parseNetDate(record.Next);
   const lastUpdated = parseNetDate(record.LastUpdated);
-  if (last === null || !next || !lastUpdated) {
+  if (last === null || lastUpdated === null || !next) {
     return undefined;
   }
   return { last, next, lastUpdated };
@@ -97,7 +107,7 @@ function toPascalStatus(status: ScheduleStatus): Record<string, string> {
   return {
     Last: status.last ? toNetDate(status.last) : netDefaultDateTime,
     Next: toNetDate(status.next),
-    LastUpdated: toNetDate(status.lastUpdated),
+    LastUpdated: status.lastUpdated ? toNetDate(status.lastUpdated) : netDefaultDateTime,
   };
 }
 

@@ -4,7 +4,7 @@ import type { Executor } from '../../host/executor';
 import type { Logger } from '../../host/logger';
 import { ListenerLock } from './listenerLock';
 import type { TimerSchedule } from './schedule';
-import { planStartup, statusAfterRun, toTimerInfoJson, type ScheduleStatus } from './scheduleStatus';
+import { initialStatus, planStartup, statusAfterRun, toTimerInfoJson, type ScheduleStatus } from './scheduleStatus';
 import type { StatusStore } from './statusStore';
 
 /** Everything one timer function's listener needs. */
@@ -46,7 +46,8 @@ export class TimerListener {
   readonly #lock: ListenerLock;
   readonly #stop = new AbortController();
   #loop: Promise<void> | undefined;
-  #status: ScheduleStatus | undefined;
+  /** Kept in memory with or without the monitor: the next wait ends at its `next`. */
+  #status: ScheduleStatus = { last: undefined, next: new Date(0), lastUpdated: undefined };
 
   constructor(options: TimerListenerOptions) {
     this.#options = options;
@@ -115,53 +116,50 @@ export class TimerListener {
 
   async #runSchedule(signal: AbortSignal): Promise<void> {
     const { clock, schedule, runOnStartup, monitor } = this.#options;
-    let lastOccurrence = clock.now();
-
+    const now = new Date(clock.now());
+    let startup: StartupReason | undefined = runOnStartup ? 'RunOnStartup' : undefined;
     if (monitor) {
-      const plan = planStartup(await monitor.read(), schedule, new Date(clock.now()));
+      const plan = planStartup(await monitor.read(), schedule, now);
       this.#status = plan.status;
       if (plan.write) {
         await monitor.write(plan.status);
       }
-      if (plan.pastDue) {
-        await this.#fire('IsPastDue', true);
-      }
-      if (!plan.pastDue && runOnStartup) {
-        await this.#fire('RunOnStartup', false);
-      }
-    } else if (runOnStartup) {
-      await this.#fire('RunOnStartup', false);
+      startup = plan.pastDue ? 'IsPastDue' : startup;
+    } else {
+      this.#status = initialStatus(schedule, now);
     }
 
-    while (!signal.aborted) {
-      const due = schedule.next(new Date(Math.max(clock.now(), lastOccurrence)));
-      if (!(await sleepUntil(clock, due.getTime(), signal))) {
-        return;
-      }
-      lastOccurrence = due.getTime();
-      await this.#fire('Timer', false);
+    if (startup) {
+      await this.#fire(startup, this.#status);
+    }
+    // Each wait ends at the status's `Next`, computed from when the last run started: a run longer than the
+    // interval is followed at once by the next, as in the real listener (`GetNextTimerInterval`).
+    while (await sleepUntil(clock, this.#status.next.getTime(), signal)) {
+      await this.#fire('Timer', this.#status);
     }
   }
 
-  async #fire(reason: 'Timer' | 'IsPastDue' | 'RunOnStartup', isPastDue: boolean): Promise<void> {
+  async #fire(reason: 'Timer' | StartupReason, status: ScheduleStatus): Promise<void> {
     const { executor, clock, schedule, monitor, functionName, logger } = this.#options;
     const invokedAt = new Date(clock.now());
-    const status = monitor ? this.#status : undefined;
     try {
       await executor.invoke({
         functionName,
-        trigger: { json: toTimerInfoJson(status, isPastDue, schedule.adjustForDst) },
+        trigger: { json: toTimerInfoJson(monitor ? status : undefined, reason === 'IsPastDue', schedule.adjustForDst) },
         reason: reasonText[reason],
       });
     } catch (error) {
       logger.error('Timer invocation failed to start', { function: functionName, error: (error as Error).message });
     }
-    if (monitor && this.#status) {
-      this.#status = statusAfterRun(this.#status, schedule, invokedAt, reason === 'Timer');
+
+    this.#status = statusAfterRun(status, schedule, invokedAt, reason === 'Timer');
+    if (monitor) {
       await monitor.write(this.#status);
     }
   }
 }
+
+type StartupReason = 'IsPastDue' | 'RunOnStartup';
 
 const reasonText = {
   Timer: 'Timer fired',

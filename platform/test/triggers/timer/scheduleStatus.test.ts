@@ -43,9 +43,21 @@ describe('planStartup', () => {
 
     const plan = planStartup(stored, everyFiveMinutes, at('2026-01-01T10:02:00Z'));
 
-    expect(plan.write).toBe(true);
-    expect(plan.pastDue).toBe(false);
-    expect(plan.status.next).toEqual(at('2026-01-01T10:05:00Z'));
+    expect(plan).toEqual({
+      status: { last: undefined, next: at('2026-01-01T10:05:00Z'), lastUpdated: at('2026-01-01T10:02:00Z') },
+      write: true,
+      pastDue: false,
+    });
+  });
+});
+
+describe('planStartup without a Last', () => {
+  it('checks the stored Next against the schedule from LastUpdated', () => {
+    const stored = { last: undefined, next: at('2026-01-01T09:05:00Z'), lastUpdated: at('2026-01-01T09:02:00Z') };
+
+    const plan = planStartup(stored, everyFiveMinutes, at('2026-01-01T10:02:00Z'));
+
+    expect(plan).toEqual({ status: stored, write: false, pastDue: true });
   });
 });
 
@@ -84,6 +96,14 @@ describe('status blob JSON', () => {
 
     expect(status?.last).toEqual(at('2026-01-01T10:00:00.123Z'));
     expect(status?.next).toEqual(at('2026-01-01T10:05:00Z'));
+  });
+
+  it('reads a default LastUpdated as absent', () => {
+    const status = fromStatusJson(
+      '{"Last":"0001-01-01T00:00:00","Next":"2026-01-01T10:05:00Z","LastUpdated":"0001-01-01T00:00:00"}',
+    );
+
+    expect(status).toEqual({ last: undefined, next: at('2026-01-01T10:05:00Z'), lastUpdated: undefined });
   });
 
   it('is undefined for text that is not a status record', () => {
