@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { HistoryEvent, TaskMessage } from '../backend/types';
 import { ActionType, type HttpRequestAction, type SdkAction } from './actions';
 import * as events from './historyEvents';
@@ -143,7 +143,7 @@ function startChild(id: number, action: SdkAction, context: DecisionContext, dec
       version: action.version,
       input,
       instanceId: childId,
-      executionId: randomUUID().replace(/-/g, ''),
+      executionId: childExecutionId(context.executionId, id),
       parent: {
         Name: context.orchestratorName,
         TaskScheduleId: id,
@@ -177,4 +177,12 @@ function sendToEntity(id: number, action: SdkAction, context: DecisionContext, d
   const text = JSON.stringify(request);
   decisions.events.push(events.eventSent(context.now, id, target, operation, text));
   decisions.orchestrationMessages.push({ instanceId: target, event: events.eventRaised(context.now, 'op', text) });
+}
+
+/**
+ * The child's execution id follows from the parent's execution and the task id, so a start re-sent after a
+ * crash before the parent's checkpoint is recognised by the child as a duplicate rather than run again.
+ */
+export function childExecutionId(parentExecutionId: string, taskId: number): string {
+  return createHash('sha256').update(`${parentExecutionId}:${taskId}`).digest('hex').slice(0, 32);
 }
