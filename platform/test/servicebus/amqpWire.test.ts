@@ -163,16 +163,21 @@ describe('delivery outcomes', () => {
 });
 
 describe('link addresses', () => {
-  it('fromLinkAddress separates entity, dead-letter sub-queue and $management', () => {
-    expect(fromLinkAddress('orders')).toEqual({ entityPath: 'orders', deadLetter: false, management: false });
+  it('fromLinkAddress separates entity, sub-queue and $management', () => {
+    expect(fromLinkAddress('orders')).toEqual({ entityPath: 'orders', subQueue: undefined, management: false });
     expect(fromLinkAddress('t/Subscriptions/s/$DeadLetterQueue/$management')).toEqual({
       entityPath: 't/Subscriptions/s',
-      deadLetter: true,
+      subQueue: 'deadLetter',
       management: true,
+    });
+    expect(fromLinkAddress('q/$Transfer/$DeadLetterQueue')).toEqual({
+      entityPath: 'q',
+      subQueue: 'transferDeadLetter',
+      management: false,
     });
     expect(fromLinkAddress('sb://localhost:5672/orders/')).toEqual({
       entityPath: 'orders',
-      deadLetter: false,
+      subQueue: undefined,
       management: false,
     });
     expect(toManagedEntityAddress('q/$DeadLetterQueue/$management')).toBe('q/$DeadLetterQueue');

@@ -1,4 +1,4 @@
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startServiceBusBroker, type ServiceBusBroker } from '../../src/servicebus';
@@ -85,6 +85,35 @@ describe('persistence across a broker restart', () => {
       await client.close();
       await broker.stop();
     }
+  });
+
+  it('rewrites the journal as a snapshot of live messages at start-up, keeping sequence numbers', async () => {
+    const journal = path.join(directory, 'servicebus.journal');
+    const first = await TestBroker.start(config, { persistenceDir: directory });
+    const client = first.client();
+    await client.createSender('durable').sendMessages(Array.from({ length: 50 }, (_, i) => ({ body: i })));
+    const receiver = client.createReceiver('durable');
+    let completed = 0;
+    while (completed < 40) {
+      const messages = await receiver.receiveMessages(40 - completed, { maxWaitTimeInMs: 2000 });
+      await Promise.all(messages.map((message) => receiver.completeMessage(message)));
+      completed += messages.length;
+    }
+    await first.close();
+    const grown = statSync(journal).size;
+
+    const second = await TestBroker.start(config, { persistenceDir: directory });
+    const compacted = statSync(journal).size;
+    expect(compacted).toBeLessThan(grown / 3);
+    const remaining = await second.client().createReceiver('durable').peekMessages(50);
+    expect(remaining.map((m) => m.body as number)).toEqual([40, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
+    await second.client().createSender('durable').sendMessages({ body: 'next' });
+    const [next] = await second
+      .client()
+      .createReceiver('durable')
+      .peekMessages(1, { fromSequenceNumber: remaining[9]!.sequenceNumber!.add(1) });
+    expect(next?.sequenceNumber?.toNumber()).toBe(51);
+    await second.close();
   });
 
   it('cuts off a record torn at the end of the journal and keeps everything before it', async () => {

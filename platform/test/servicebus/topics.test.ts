@@ -11,7 +11,12 @@ describe('topics and subscriptions', () => {
   beforeAll(async () => {
     broker = await TestBroker.start(
       emulatorConfig({
-        queues: [{ name: 'forwarded' }, { name: 'dead-letters-here' }],
+        queues: [
+          { name: 'forwarded' },
+          { name: 'dead-letters-here' },
+          { name: 'loop-a', properties: { ForwardTo: 'loop-b' } },
+          { name: 'loop-b', properties: { ForwardTo: 'loop-a' } },
+        ],
         topics: [
           {
             name: 'orders',
@@ -124,6 +129,36 @@ describe('topics and subscriptions', () => {
     await client
       .createReceiver('forwarded', { receiveMode: 'receiveAndDelete' })
       .receiveMessages(5, { maxWaitTimeInMs: 500 });
+  });
+
+  it('schedules on a topic into every matching subscription, and cancels there too', async () => {
+    const client = broker.client();
+    const sender = client.createSender('orders');
+    const later = new Date(Date.now() + 60_000);
+    const [kept, cancelled] = await sender.scheduleMessages([{ body: 'kept' }, { body: 'cancelled' }], later);
+    await sender.cancelScheduledMessages(cancelled!);
+    const [inAll] = await client.createReceiver('orders', 'all').peekMessages(5);
+    expect([inAll?.body, inAll?.state, inAll?.sequenceNumber?.toNumber()]).toEqual([
+      'kept',
+      'scheduled',
+      kept?.toNumber(),
+    ]);
+    await sender.cancelScheduledMessages(kept!);
+    expect(await client.createReceiver('orders', 'all').peekMessages(5)).toHaveLength(0);
+    await client
+      .createReceiver('forwarded', { receiveMode: 'receiveAndDelete' })
+      .receiveMessages(5, { maxWaitTimeInMs: 300 });
+  });
+
+  it('stops a forwarding loop after four hops in the transfer dead-letter queue', async () => {
+    const client = broker.client();
+    await client.createSender('loop-a').sendMessages({ body: 'round and round', messageId: 'loop-1' });
+    const transferDeadLetters = client.createReceiver('loop-a', {
+      subQueueType: 'transferDeadLetter',
+      receiveMode: 'receiveAndDelete',
+    });
+    const [dead] = await transferDeadLetters.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    expect([dead?.messageId, dead?.deadLetterReason]).toEqual(['loop-1', 'MaxTransferHopCountExceeded']);
   });
 
   it('refuses sending to a subscription and receiving from a topic', async () => {

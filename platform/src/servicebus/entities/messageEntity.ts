@@ -17,8 +17,13 @@ import { deadLetterReasons, type Settlement } from './settlement';
 
 /** What an entity asks of its namespace: where dead-lettered messages go. */
 export interface EntityHooks {
-  /** Takes a message this entity has let go, with dead-letter properties already applied. */
-  deadLetter(from: MessageEntity, message: BrokerMessage, now: number): void;
+  /**
+   * Takes a message this entity has let go, with dead-letter properties already applied; `transfer` marks one
+   * that failed auto-forwarding, which goes to the transfer dead-letter sub-queue.
+   */
+  deadLetter(from: MessageEntity, message: BrokerMessage, now: number, transfer: boolean): void;
+  /** Sends on a scheduled message that came due in an entity with ForwardTo. */
+  forward(from: MessageEntity, message: BrokerMessage, now: number): void;
 }
 
 export interface MessageEntityOptions {
@@ -85,13 +90,22 @@ export class MessageEntity {
     return message;
   }
 
-  /** Sends a message that cannot enter this entity straight to its dead-letter destination. */
-  rejectToDeadLetter(incoming: IncomingMessage, sequenceNumber: number, reason: string, now: number): void {
+  /**
+   * Sends a message that cannot enter this entity straight to its dead-letter destination (`transfer` for one
+   * that failed auto-forwarding from here).
+   */
+  rejectToDeadLetter(
+    incoming: IncomingMessage,
+    sequenceNumber: number,
+    reason: string,
+    now: number,
+    transfer = false,
+  ): void {
     const message = this.createMessage(incoming, sequenceNumber, now);
     message.state = 'active';
     message.bare = withApplicationProperties(message.bare, { DeadLetterReason: reason });
     message.deadLetterSource = this.path;
-    this.hooks.deadLetter(this, message, now);
+    this.hooks.deadLetter(this, message, now, transfer);
   }
 
   /** Takes in a message another entity let go (dead-lettering), keeping its sequence number. */
@@ -528,7 +542,7 @@ export class MessageEntity {
     }
     message.deadLetterSource = this.path;
     // The copy is journalled into its new home before the removal here: a torn write duplicates, never loses.
-    this.hooks.deadLetter(this, message, now);
+    this.hooks.deadLetter(this, message, now, false);
     this.journal.removed(this.path, message.sequenceNumber);
   }
 
@@ -562,8 +576,14 @@ export class MessageEntity {
       if (this.messages.get(message.sequenceNumber) === message && message.state === 'scheduled') {
         message.state = 'active';
         message.scheduledAt = undefined;
-        this.journal.updated(this.path, message, false);
-        this.makeReady(message);
+        if (this.settings.forwardTo !== undefined) {
+          this.detach(message);
+          this.hooks.forward(this, message, now);
+          this.journal.removed(this.path, message.sequenceNumber);
+        } else {
+          this.journal.updated(this.path, message, false);
+          this.makeReady(message);
+        }
       }
       message = this.scheduled.peek();
     }

@@ -1,4 +1,4 @@
-import { fromLinkAddress, toDeadLetterPath, toSubscriptionPath } from '../amqp/address';
+import { fromLinkAddress, toDeadLetterPath, toSubscriptionPath, toTransferDeadLetterPath } from '../amqp/address';
 import type {
   DuplicateDetectionSettings,
   MessageEntitySettings,
@@ -22,6 +22,7 @@ const maxTransferHops = 4;
 interface EntityNode {
   entity: MessageEntity;
   deadLetter: MessageEntity;
+  transferDeadLetter: MessageEntity;
 }
 
 /** A queue: one message entity with its dead-letter sub-queue; it numbers its own messages. */
@@ -65,7 +66,10 @@ export class Namespace {
     config: NamespaceConfig,
     private readonly journal: MessageJournal,
   ) {
-    this.hooks = { deadLetter: (from, message, now) => this.deadLetterFrom(from, message, now) };
+    this.hooks = {
+      deadLetter: (from, message, now, transfer) => this.deadLetterFrom(from, message, now, transfer),
+      forward: (from, message, now) => this.forwardDue(from, message, now),
+    };
     for (const queue of config.queues) {
       const sequence = this.counter(queue.name);
       const node: QueueNode = {
@@ -87,7 +91,7 @@ export class Namespace {
     const parsed = fromLinkAddress(address);
     const key = parsed.entityPath.toLowerCase();
     const target = this.queues.get(key) ?? this.topics.get(key);
-    if (target && !parsed.deadLetter) {
+    if (target && !parsed.subQueue) {
       return target;
     }
     if (target || this.findSubscription(key)) {
@@ -105,7 +109,7 @@ export class Namespace {
     const key = parsed.entityPath.toLowerCase();
     const node = this.queues.get(key) ?? this.findSubscription(key);
     if (node) {
-      return parsed.deadLetter ? node.deadLetter : node.entity;
+      return parsed.subQueue ? node[parsed.subQueue] : node.entity;
     }
     if (this.topics.has(key)) {
       throw new InvalidOperationError(
@@ -218,8 +222,23 @@ export class Namespace {
       hooks: this.hooks,
       isDeadLetterQueue: false,
     });
-    const deadLetter = new MessageEntity({
-      path: toDeadLetterPath(path),
+    const node = {
+      entity,
+      deadLetter: this.createSubQueue(toDeadLetterPath(path), settings),
+      transferDeadLetter: this.createSubQueue(toTransferDeadLetterPath(path), settings),
+    };
+    for (const member of [node.entity, node.deadLetter, node.transferDeadLetter]) {
+      this.entityCounters.set(member, counter);
+      this.entities.set(member.path.toLowerCase(), member);
+    }
+    this.owners.set(entity, node);
+    return node;
+  }
+
+  /** A dead-letter sub-queue: no sessions, no expiry, no forwarding, never dead-letters again. */
+  private createSubQueue(path: string, settings: MessageEntitySettings): MessageEntity {
+    return new MessageEntity({
+      path,
       settings: {
         ...settings,
         requiresSession: false,
@@ -232,13 +251,6 @@ export class Namespace {
       hooks: this.hooks,
       isDeadLetterQueue: true,
     });
-    const node = { entity, deadLetter };
-    this.entityCounters.set(entity, counter);
-    this.entityCounters.set(deadLetter, counter);
-    this.entities.set(path.toLowerCase(), entity);
-    this.entities.set(toDeadLetterPath(path).toLowerCase(), deadLetter);
-    this.owners.set(entity, node);
-    return node;
   }
 
   private counter(name: string): SequenceCounter {
@@ -281,7 +293,9 @@ export class Namespace {
     hops: number,
   ): void {
     const settings = node.entity.settings;
-    if (settings.forwardTo !== undefined) {
+    const scheduled = message.scheduledEnqueueTime !== undefined && message.scheduledEnqueueTime > now;
+    // A scheduled message waits here (where it can be cancelled) and is forwarded when it comes due.
+    if (settings.forwardTo !== undefined && !scheduled) {
       this.forward(node.entity, settings.forwardTo, message, sequenceNumber, now, hops + 1);
     } else if (settings.requiresSession && message.sessionId === undefined) {
       node.entity.rejectToDeadLetter(message, sequenceNumber, deadLetterReasons.sessionIdIsNull, now);
@@ -300,15 +314,26 @@ export class Namespace {
   ): void {
     const target = this.queues.get(targetName.toLowerCase()) ?? this.topics.get(targetName.toLowerCase());
     if (!target || hops > maxTransferHops) {
-      from.rejectToDeadLetter(message, sequenceNumber, deadLetterReasons.maxTransferHopCountExceeded, now);
+      from.rejectToDeadLetter(message, sequenceNumber, deadLetterReasons.maxTransferHopCountExceeded, now, true);
     } else {
       this.route(target, message, now, hops);
     }
   }
 
-  private deadLetterFrom(from: MessageEntity, message: BrokerMessage, now: number): void {
+  private forwardDue(from: MessageEntity, message: BrokerMessage, now: number): void {
+    const forwardTo = from.settings.forwardTo;
+    if (forwardTo !== undefined) {
+      this.forward(from, forwardTo, toIncomingMessage(message), message.sequenceNumber, now, 1);
+    }
+  }
+
+  private deadLetterFrom(from: MessageEntity, message: BrokerMessage, now: number, transfer: boolean): void {
     const node = this.owners.get(from);
     if (!node) {
+      return;
+    }
+    if (transfer) {
+      node.transferDeadLetter.adopt(message);
       return;
     }
     const forwardTo = from.settings.forwardDeadLetteredMessagesTo;

@@ -116,7 +116,7 @@ export class ClientConnection {
   }
 
   private openConsumer(sender: Sender, address: string, entity: ReturnType<Namespace['resolveMessageEntity']>): void {
-    const consumer = new ConsumerLink(sender, entity, this.context.journal);
+    const consumer = new ConsumerLink(sender, entity, { ...this.context, connectionId: this.id });
     const filter = sender.source?.filter as Record<string, unknown> | undefined;
     const wantsSession = filter !== undefined && filter !== null && sessionFilterKey in filter;
     sender.on('sender_close', () => this.dropConsumer(consumer, this.consumers.get(consumer)));

@@ -6,6 +6,7 @@ import type { Consumer, DeliveredLock, ReceiveMode } from '../entities/consumer'
 import type { BrokerMessage } from '../entities/message';
 import type { MessageEntity } from '../entities/messageEntity';
 import { MessageLockLostError, SessionLockLostError, toAmqpError } from '../errors';
+import type { BrokerLogger } from '../logger';
 import type { MessageJournal } from '../persistence/messageJournal';
 import {
   answerDrainAlways,
@@ -17,6 +18,13 @@ import {
 } from './rheaInternals';
 
 const outcomeKinds: OutcomeKind[] = ['accepted', 'rejected', 'released', 'modified'];
+
+/** What a consumer link needs besides its rhea link and entity. */
+export interface ConsumerContext {
+  journal: MessageJournal;
+  logger: BrokerLogger;
+  connectionId: string;
+}
 
 /**
  * A client's receiver: the broker's sending link that hands an entity's messages to it. Counts its own
@@ -34,7 +42,7 @@ export class ConsumerLink implements Consumer {
   constructor(
     private readonly sender: Sender,
     private readonly entity: MessageEntity,
-    private readonly journal: MessageJournal,
+    private readonly context: ConsumerContext,
   ) {
     this.name = sender.name;
     // The SDK attaches receive-and-delete receivers with sender-settle-mode settled (sb `core/shared.ts`).
@@ -120,10 +128,18 @@ export class ConsumerLink implements Consumer {
         throw new SessionLockLostError(this.entity.path, this.boundSession);
       }
       this.entity.settle(token, fromDeliveryOutcome(kind, delivery.remote_state), Date.now());
-      this.journal.flush();
+      this.context.journal.flush();
       state = toSettledOutcome(kind);
     } catch (error) {
-      state = toRejectedOutcome(toAmqpError(error));
+      const amqpError = toAmqpError(error);
+      this.context.logger.debug('Service Bus settlement refused', {
+        connection: this.context.connectionId,
+        link: this.name,
+        entity: this.entity.path,
+        outcome: kind,
+        condition: amqpError.condition,
+      });
+      state = toRejectedOutcome(amqpError);
     }
     delivery.update(true, state);
     settleLocally(delivery);
