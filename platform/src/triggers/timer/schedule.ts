@@ -38,9 +38,22 @@ export function parseSchedule(expression: string, source: ScheduleSource): Timer
 
 /** True when the schedule fires more often than once a minute, which switches the schedule monitor off. */
 export function firesMoreThanOncePerMinute(schedule: TimerSchedule, from: Date): boolean {
+  if (schedule.kind === 'timeSpan') {
+    return schedule.next(from).getTime() - from.getTime() < 60_000;
+  }
+  // Only `X * * * * *` can fire more than once every minute: any restriction past the first field can make the
+  // gap longer (timers `Scheduling/TimerSchedule.cs` ShouldDisableScheduleMonitor).
+  if (
+    !schedule.expression
+      .split(/\s+/)
+      .slice(1)
+      .every((field) => field === '*')
+  ) {
+    return false;
+  }
   const first = schedule.next(from);
   const second = schedule.next(first);
-  return second.getTime() - first.getTime() < 60_000;
+  return second.getTime() < from.getTime() + 60_000;
 }
 
 function cronSchedule(text: string, fields: string[], source: ScheduleSource): TimerSchedule {
@@ -102,8 +115,8 @@ function checkDayOfWeek(field: string, text: string, source: ScheduleSource): vo
 
 function invalidSchedule(expression: string, source: ScheduleSource, reason: string): ConfigurationError {
   return new ConfigurationError(
-    `Function '${source.functionName}': the schedule expression '${expression}' is neither a valid cron ` +
-      `expression nor a timespan string (${reason}). Expected six NCRONTAB fields ` +
+    `Function '${source.functionName}': the schedule expression '${expression}' was not recognized as a ` +
+      `valid cron expression or timespan string (${reason}). Expected six NCRONTAB fields ` +
       `'{second} {minute} {hour} {day} {month} {day-of-week}', five fields starting at minutes, or a TimeSpan.`,
     { functionName: source.functionName, setting: 'schedule' },
   );

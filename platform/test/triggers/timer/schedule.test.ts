@@ -77,7 +77,9 @@ describe('parseSchedule', () => {
     }
 
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as ConfigurationError).message).toMatch(/'cleanup'.*neither a valid cron expression nor a timespan/);
+    expect((error as ConfigurationError).message).toMatch(
+      /'cleanup'.*was not recognized as a valid cron expression or timespan string/,
+    );
     expect((error as ConfigurationError).where.functionName).toBe('cleanup');
     expect(() => parseSchedule('0 99 * * * *', source)).toThrow(ConfigurationError);
   });
@@ -87,6 +89,9 @@ describe('firesMoreThanOncePerMinute', () => {
   it('is true for per-second schedules and short intervals, false for minutely and longer ones', () => {
     const from = new Date('2026-01-01T00:00:00Z');
 
+    expect(firesMoreThanOncePerMinute(parseSchedule('*/10 * * * * *', source), from)).toBe(true);
+    // Restricted minutes can leave long gaps, so the real timer keeps the monitor on.
+    expect(firesMoreThanOncePerMinute(parseSchedule('* 1-5 * * * *', source), from)).toBe(false);
     expect(firesMoreThanOncePerMinute(parseSchedule('* * * * * *', source), from)).toBe(true);
     expect(firesMoreThanOncePerMinute(parseSchedule('00:00:10', source), from)).toBe(true);
     expect(firesMoreThanOncePerMinute(parseSchedule('0 * * * * *', source), from)).toBe(false);

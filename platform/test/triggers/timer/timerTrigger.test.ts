@@ -170,7 +170,7 @@ describe('timer trigger', () => {
     const clock = new VirtualClock(new Date('2026-01-01T10:02:00Z'));
 
     await expect(startTimerApp({ clock, tickSchedule: 'every five minutes' })).rejects.toThrow(
-      /Function 'tick'.*neither a valid cron expression nor a timespan/,
+      /Function 'tick'.*was not recognized as a valid cron expression or timespan/,
     );
   });
 
