@@ -84,7 +84,9 @@ export class BlobInvoker {
     trigger: BlobTriggerMessage,
     blob: BlobClient,
   ): Promise<boolean | undefined> {
-    const download = await this.#download(blob, trigger);
+    // Only scan-sourced functions skip a version that changed since (st-blobs `BlobQueueTriggerExecutor.cs`);
+    // EventGrid-sourced ones run with the blob as it is now.
+    const download = await this.#download(blob, trigger, target.source === 'LogsAndContainerScan');
     if (!download) {
       return undefined;
     }
@@ -106,13 +108,15 @@ export class BlobInvoker {
     return outcome.succeeded;
   }
 
-  /** The blob version the message names; undefined when it was deleted or has changed since. */
+  /** The blob's content and properties; undefined when it was deleted, or changed when `sameVersion` is asked. */
   async #download(
     blob: BlobClient,
     trigger: BlobTriggerMessage,
+    sameVersion: boolean,
   ): Promise<{ content: Buffer; response: BlobDownloadResponseParsed } | undefined> {
     try {
-      const response = await blob.download(0, undefined, { conditions: { ifMatch: trigger.eTag } });
+      const conditions = sameVersion ? { ifMatch: trigger.eTag } : {};
+      const response = await blob.download(0, undefined, { conditions });
       return { content: await readAll(response.readableStreamBody), response };
     } catch (error) {
       const status = statusOf(error);
