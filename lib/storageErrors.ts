@@ -26,12 +26,14 @@ export function isPreconditionFailed(error: unknown): boolean {
 
 /**
  * Runs a read-decide-write attempt until it does not lose an ETag race; each attempt must re-read. Storage
- * answers a lost race with 412 (and a transaction containing one with 412 too).
+ * answers a lost race with 412 (and a transaction containing one with 412 too). Between attempts it waits a random
+ * 0..min(2^n, 200) ms, so writers racing for one hot row (a popular SKU, a busy customer) spread out instead of
+ * colliding again in lockstep.
  */
 export async function withOptimisticRetry<T>(
   where: { table: string; partitionKey: string },
   attempt: () => Promise<T>,
-  maxAttempts = 20,
+  maxAttempts = 50,
 ): Promise<T> {
   for (let attemptNumber = 1; ; attemptNumber++) {
     try {
@@ -43,6 +45,7 @@ export async function withOptimisticRetry<T>(
           : error;
       }
     }
+    await new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(2 ** attemptNumber, 200)));
   }
 }
 

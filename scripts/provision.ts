@@ -1,20 +1,18 @@
 /**
  * Local provisioning, run by `npm start` before the host starts: creates the app's queues, containers and tables in
- * Azurite, seeds the demo data, and writes the Service Bus emulator's Config.json. In Azure the Bicep templates create
- * the same resources and the app runs with least privilege, so the app itself never provisions.
+ * Azurite and seeds the demo data. (The Service Bus broker reads its entities from servicebus-config.json.) In Azure
+ * the Bicep templates create the same resources and the app runs with least privilege, so the app never provisions.
  *
- * Usage: node dist/scripts/provision.js [--servicebus-config <file>] [--no-seed]
+ * Usage: node dist/scripts/provision.js [--no-seed]
  * Reads AzureWebJobsStorage from the environment, else from local.settings.json.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { provisionStorage, serviceBusEmulatorConfig } from '../lib/provisioning';
+import { provisionStorage } from '../lib/provisioning';
 import { seedDemoData } from '../lib/seed';
 import { createStorage, toStorageTarget } from '../lib/storage';
 
 async function main(argv: string[]): Promise<void> {
-  const configIndex = argv.indexOf('--servicebus-config');
-  const configFile = configIndex >= 0 ? argv[configIndex + 1] : undefined;
   const env = { ...localSettingsValues(), ...process.env };
 
   const storage = createStorage(toStorageTarget(env));
@@ -22,13 +20,7 @@ async function main(argv: string[]): Promise<void> {
   if (!argv.includes('--no-seed')) {
     await seedDemoData(storage);
   }
-  if (configFile !== undefined) {
-    mkdirSync(path.dirname(configFile), { recursive: true });
-    writeFileSync(configFile, JSON.stringify(serviceBusEmulatorConfig(), null, 2));
-  }
-  console.log(
-    `Provisioned storage account '${storage.accountName}'${configFile ? ' and the Service Bus config' : ''}.`,
-  );
+  console.log(`Provisioned storage account '${storage.accountName}'.`);
 }
 
 function localSettingsValues(): Record<string, string> {

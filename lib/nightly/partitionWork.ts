@@ -51,7 +51,7 @@ export async function runPartition(storage: Storage, input: PartitionInput): Pro
 async function releaseExpired(storage: Storage, now: string, mine: (key: string) => boolean): Promise<string[]> {
   const released: string[] = [];
   const headers = storage.table(tables.reservations).listEntities<ReservationHeader>({
-    queryOptions: { filter: `(status eq 'reserved' or status eq 'reserving') and expiresAt lt '${now}'` },
+    queryOptions: { filter: `status eq 'reserved' and expiresAt lt '${now}'` },
   });
   for await (const header of headers) {
     if (mine(header.orderId)) {

@@ -2,6 +2,7 @@ import type { TableClient } from '@azure/data-tables';
 import { OrderStepError } from '../errors';
 import { tables } from '../names';
 import type { Storage } from '../storage';
+import { withKeyedLock } from '../keyedLock';
 import { getEntityOrUndefined, isConflict, isNotFound, withOptimisticRetry } from '../storageErrors';
 import { inventoryKeys, reservationKeys } from './keys';
 import { checkStock } from './rules';
@@ -17,7 +18,7 @@ interface StockEntity {
 }
 
 /** The state of an order's reservation, kept in its header row. */
-export type ReservationStatus = 'reserving' | 'reserved' | 'committed' | 'released' | 'refused';
+export type ReservationStatus = 'reserved' | 'committed' | 'released' | 'refused';
 
 /** What `reserveInventory` reports. */
 export interface Reservation {
@@ -26,9 +27,10 @@ export interface Reservation {
 }
 
 /**
- * Reserves every line for the order. The header row is written first, then each SKU's reservation row and stock
- * change in one transaction of that SKU's partition; a row that already exists means an earlier attempt reserved
- * it, so a repeated call reserves nothing twice. A shortage releases what this order holds and refuses.
+ * Reserves every line for the order. The header row is inserted first, then each SKU's reservation row and stock
+ * change go in one transaction of that SKU's partition; a reservation row that already exists makes the transaction
+ * fail as a whole with 409, which means an earlier attempt reserved that SKU, so a repeated call reserves nothing
+ * twice. A shortage releases what this order holds and refuses.
  */
 export async function reserveLines(
   storage: Storage,
@@ -36,19 +38,14 @@ export async function reserveLines(
 ): Promise<StepOutcome<Reservation>> {
   const headers = storage.table(tables.reservations);
   const inventory = storage.table(tables.inventory);
-  const header = await readHeader(headers, input.orderId);
-  if (header?.status === 'reserved' || header?.status === 'committed') {
-    return { ok: true, value: { lines: parseLines(header.lines), expiresAt: header.expiresAt } };
-  }
+  const created = await createHeader(headers, input.orderId, { lines: input.lines, expiresAt: input.expiresAt });
+  const header = created ? undefined : await readHeader(headers, input.orderId);
   if (header?.status === 'released' || header?.status === 'refused') {
     return {
       ok: false,
       code: 'outOfStock',
       reason: `the reservation of order '${input.orderId}' was ${header.status} earlier`,
     };
-  }
-  if (header === undefined) {
-    await writeHeader(headers, input.orderId, { status: 'reserving', lines: input.lines, expiresAt: input.expiresAt });
   }
 
   for (const line of input.lines) {
@@ -58,9 +55,7 @@ export async function reserveLines(
       return outcome;
     }
   }
-
-  await setHeaderStatus(headers, input.orderId, 'reserved');
-  return { ok: true, value: { lines: input.lines, expiresAt: input.expiresAt } };
+  return { ok: true, value: { lines: input.lines, expiresAt: header?.expiresAt ?? input.expiresAt } };
 }
 
 async function reserveSku(
@@ -69,40 +64,42 @@ async function reserveSku(
   line: { sku: string; quantity: number },
   expiresAt: string,
 ): Promise<StepOutcome<null>> {
-  return withOptimisticRetry({ table: tables.inventory, partitionKey: line.sku }, async () => {
-    const stock = await readStock(inventory, orderId, line.sku);
-    const decision = checkStock(line.sku, line.quantity, stock.available);
-    const existing = await getEntityOrUndefined(() =>
-      inventory.getEntity(line.sku, inventoryKeys.reservation(line.sku, orderId).rowKey),
-    );
-    if (existing !== undefined) {
-      return { ok: true, value: null };
-    }
-    if (!decision.ok) {
-      return decision;
-    }
-    try {
-      await inventory.submitTransaction([
-        ['create', { ...inventoryKeys.reservation(line.sku, orderId), orderId, quantity: line.quantity, expiresAt }],
-        [
-          'update',
-          {
-            ...inventoryKeys.stock(line.sku),
-            available: stock.available - line.quantity,
-            reserved: stock.reserved + line.quantity,
-          },
-          'Merge',
-          { etag: stock.etag },
-        ],
-      ]);
-    } catch (error) {
-      // 409: another attempt of this very activity created the row between our read and write.
-      if (!isConflict(error)) {
-        throw error;
+  const where = { table: tables.inventory, partitionKey: line.sku };
+  return withKeyedLock(`${tables.inventory}/${line.sku}`, () =>
+    withOptimisticRetry(where, async () => {
+      const stock = await readStock(inventory, orderId, line.sku);
+      const decision = checkStock(line.sku, line.quantity, stock.available);
+      if (!decision.ok) {
+        // A retry of an attempt that took the last units finds its own reservation row.
+        return (await hasReservation(inventory, orderId, line.sku)) ? { ok: true, value: null } : decision;
       }
-    }
-    return { ok: true, value: null };
-  });
+      try {
+        await inventory.submitTransaction([
+          ['create', { ...inventoryKeys.reservation(line.sku, orderId), orderId, quantity: line.quantity, expiresAt }],
+          [
+            'update',
+            {
+              ...inventoryKeys.stock(line.sku),
+              available: stock.available - line.quantity,
+              reserved: stock.reserved + line.quantity,
+            },
+            'Merge',
+            { etag: stock.etag },
+          ],
+        ]);
+      } catch (error) {
+        if (!isConflict(error)) {
+          throw error;
+        }
+      }
+      return { ok: true, value: null };
+    }),
+  );
+}
+
+async function hasReservation(inventory: TableClient, orderId: string, sku: string): Promise<boolean> {
+  const key = inventoryKeys.reservation(sku, orderId);
+  return (await getEntityOrUndefined(() => inventory.getEntity(key.partitionKey, key.rowKey))) !== undefined;
 }
 
 /**
@@ -133,36 +130,39 @@ export async function releaseLines(
 }
 
 async function releaseSku(inventory: TableClient, orderId: string, sku: string): Promise<boolean> {
-  return withOptimisticRetry({ table: tables.inventory, partitionKey: sku }, async () => {
-    const row = await getEntityOrUndefined(() =>
-      inventory.getEntity<{ quantity: number }>(sku, inventoryKeys.reservation(sku, orderId).rowKey),
-    );
-    if (row === undefined) {
-      return false;
-    }
-    const stock = await readStock(inventory, orderId, sku);
-    try {
-      await inventory.submitTransaction([
-        ['delete', { ...inventoryKeys.reservation(sku, orderId), etag: row.etag }],
-        [
-          'update',
-          {
-            ...inventoryKeys.stock(sku),
-            available: stock.available + row.quantity,
-            reserved: stock.reserved - row.quantity,
-          },
-          'Merge',
-          { etag: stock.etag },
-        ],
-      ]);
-    } catch (error) {
-      if (isNotFound(error)) {
+  const where = { table: tables.inventory, partitionKey: sku };
+  return withKeyedLock(`${tables.inventory}/${sku}`, () =>
+    withOptimisticRetry(where, async () => {
+      const row = await getEntityOrUndefined(() =>
+        inventory.getEntity<{ quantity: number }>(sku, inventoryKeys.reservation(sku, orderId).rowKey),
+      );
+      if (row === undefined) {
         return false;
       }
-      throw error;
-    }
-    return true;
-  });
+      const stock = await readStock(inventory, orderId, sku);
+      try {
+        await inventory.submitTransaction([
+          ['delete', { ...inventoryKeys.reservation(sku, orderId), etag: row.etag }],
+          [
+            'update',
+            {
+              ...inventoryKeys.stock(sku),
+              available: stock.available + row.quantity,
+              reserved: stock.reserved - row.quantity,
+            },
+            'Merge',
+            { etag: stock.etag },
+          ],
+        ]);
+      } catch (error) {
+        if (isNotFound(error)) {
+          return false;
+        }
+        throw error;
+      }
+      return true;
+    }),
+  );
 }
 
 /** Marks the reservation as committed (the goods are shipping), so expiry no longer releases it. */
@@ -191,23 +191,26 @@ async function readHeader(headers: TableClient, orderId: string): Promise<Reserv
   return getEntityOrUndefined(() => headers.getEntity<ReservationHeader>(key.partitionKey, key.rowKey));
 }
 
-async function writeHeader(
+/** Inserts the header as `reserved`; false when it exists already (a repeated attempt). */
+async function createHeader(
   headers: TableClient,
   orderId: string,
-  header: { status: ReservationStatus; lines: { sku: string; quantity: number }[]; expiresAt: string },
-): Promise<void> {
+  header: { lines: { sku: string; quantity: number }[]; expiresAt: string },
+): Promise<boolean> {
   try {
     await headers.createEntity({
       ...reservationKeys.header(orderId),
       orderId,
-      status: header.status,
+      status: 'reserved',
       lines: JSON.stringify(header.lines),
       expiresAt: header.expiresAt,
     });
+    return true;
   } catch (error) {
-    if (!isConflict(error)) {
-      throw error;
+    if (isConflict(error)) {
+      return false;
     }
+    throw error;
   }
 }
 

@@ -3,6 +3,7 @@ import { OrderStepError } from '../errors';
 import { tables } from '../names';
 import { fromCustomerEntity, type Customer } from '../seed';
 import type { Storage } from '../storage';
+import { withKeyedLock } from '../keyedLock';
 import { getEntityOrUndefined, isConflict, withOptimisticRetry } from '../storageErrors';
 import { ledgerKeys, referenceKeys } from './keys';
 import { checkCredit } from './rules';
@@ -25,18 +26,34 @@ interface EntryEntity {
   amountCents: number;
 }
 
-/** Reads a customer, or undefined when the id is unknown. */
-export async function readCustomer(storage: Storage, customerId: string): Promise<Customer | undefined> {
+const customerCacheMs = 60_000;
+const customers = new Map<string, { customer: Customer | undefined; readAt: number }>();
+
+/**
+ * Reads a customer, or undefined when the id is unknown. Customers are reference data read by three steps of every
+ * order, so they are cached in the process for a minute: a changed credit limit or address applies within a minute.
+ */
+export async function readCustomer(
+  storage: Storage,
+  customerId: string,
+  now = Date.now(),
+): Promise<Customer | undefined> {
+  const cached = customers.get(customerId);
+  if (cached !== undefined && cached.customer !== undefined && now - cached.readAt < customerCacheMs) {
+    return cached.customer;
+  }
   const entity = await getEntityOrUndefined(() =>
     storage.table(tables.customers).getEntity<Record<string, unknown>>(referenceKeys.customerPartition, customerId),
   );
-  return entity === undefined ? undefined : fromCustomerEntity(entity);
+  const customer = entity === undefined ? undefined : fromCustomerEntity(entity);
+  customers.set(customerId, { customer, readAt: now });
+  return customer;
 }
 
 /**
  * Charges the order to the customer's account: the charge row and the new balance are written in one transaction of
- * the customer's ledger partition, so an existing charge row means the order was charged already and nothing is
- * charged twice. A charge beyond the credit limit is declined.
+ * the customer's ledger partition, so an existing charge row (the transaction fails with 409) means the order was
+ * charged already and nothing is charged twice. A charge beyond the credit limit is declined.
  */
 export async function chargeOrder(
   storage: Storage,
@@ -48,32 +65,34 @@ export async function chargeOrder(
   }
   const ledger = storage.table(tables.ledger);
   const chargeKey = ledgerKeys.charge(input.customerId, input.orderId);
-
-  return withOptimisticRetry({ table: tables.ledger, partitionKey: input.customerId }, async () => {
-    const existing = await readEntry(ledger, chargeKey);
-    if (existing !== undefined) {
-      return { ok: true, value: { chargeId: chargeKey.rowKey, amountCents: existing.amountCents } };
-    }
-    const account = await readAccount(ledger, input.orderId, input.customerId);
-    const decision = checkCredit(
-      input.customerId,
-      { ...account, creditLimitCents: customer.creditLimitCents },
-      input.amountCents,
-    );
-    if (!decision.ok) {
-      return decision;
-    }
-    await submitEntry(ledger, [
-      ['create', { ...chargeKey, orderId: input.orderId, amountCents: input.amountCents, at: input.at }],
-      [
-        'update',
-        { ...ledgerKeys.account(input.customerId), balanceCents: decision.value.balanceCents },
-        'Merge',
-        { etag: account.etag },
-      ],
-    ]);
-    return { ok: true, value: { chargeId: chargeKey.rowKey, amountCents: input.amountCents } };
+  const where = { table: tables.ledger, partitionKey: input.customerId };
+  const charged = (amountCents: number): StepOutcome<Charge> => ({
+    ok: true,
+    value: { chargeId: chargeKey.rowKey, amountCents },
   });
+
+  return withKeyedLock(`${tables.ledger}/${input.customerId}`, () =>
+    withOptimisticRetry(where, async () => {
+      const account = await readAccount(ledger, input.orderId, input.customerId);
+      const limits = { ...account, creditLimitCents: customer.creditLimitCents };
+      const decision = checkCredit(input.customerId, limits, input.amountCents);
+      if (!decision.ok) {
+        // A retry of an attempt that used the last credit finds its own charge.
+        const existing = await readEntry(ledger, chargeKey);
+        return existing === undefined ? decision : charged(existing.amountCents);
+      }
+      const existing = await submitEntry(ledger, chargeKey, [
+        ['create', { ...chargeKey, orderId: input.orderId, amountCents: input.amountCents, at: input.at }],
+        [
+          'update',
+          { ...ledgerKeys.account(input.customerId), balanceCents: decision.value.balanceCents },
+          'Merge',
+          { etag: account.etag },
+        ],
+      ]);
+      return charged(existing?.amountCents ?? input.amountCents);
+    }),
+  );
 }
 
 /**
@@ -87,24 +106,27 @@ export async function refundOrder(
   const ledger = storage.table(tables.ledger);
   const refundKey = ledgerKeys.refund(input.customerId, input.orderId);
 
-  return withOptimisticRetry({ table: tables.ledger, partitionKey: input.customerId }, async () => {
-    const charge = await readEntry(ledger, ledgerKeys.charge(input.customerId, input.orderId));
-    const refund = await readEntry(ledger, refundKey);
-    if (charge === undefined || refund !== undefined) {
-      return { refundedCents: 0 };
-    }
-    const account = await readAccount(ledger, input.orderId, input.customerId);
-    await submitEntry(ledger, [
-      ['create', { ...refundKey, orderId: input.orderId, amountCents: charge.amountCents, at: input.at }],
-      [
-        'update',
-        { ...ledgerKeys.account(input.customerId), balanceCents: account.balanceCents - charge.amountCents },
-        'Merge',
-        { etag: account.etag },
-      ],
-    ]);
-    return { refundedCents: charge.amountCents };
-  });
+  const where = { table: tables.ledger, partitionKey: input.customerId };
+  return withKeyedLock(`${tables.ledger}/${input.customerId}`, () =>
+    withOptimisticRetry(where, async () => {
+      const charge = await readEntry(ledger, ledgerKeys.charge(input.customerId, input.orderId));
+      const refund = await readEntry(ledger, refundKey);
+      if (charge === undefined || refund !== undefined) {
+        return { refundedCents: 0 };
+      }
+      const account = await readAccount(ledger, input.orderId, input.customerId);
+      const existing = await submitEntry(ledger, refundKey, [
+        ['create', { ...refundKey, orderId: input.orderId, amountCents: charge.amountCents, at: input.at }],
+        [
+          'update',
+          { ...ledgerKeys.account(input.customerId), balanceCents: account.balanceCents - charge.amountCents },
+          'Merge',
+          { etag: account.etag },
+        ],
+      ]);
+      return { refundedCents: existing === undefined ? charge.amountCents : 0 };
+    }),
+  );
 }
 
 async function readEntry(ledger: TableClient, key: { partitionKey: string; rowKey: string }) {
@@ -124,17 +146,26 @@ async function readAccount(ledger: TableClient, orderId: string, customerId: str
   return account;
 }
 
-// A 409 means a concurrent attempt wrote the entry first; surface it as a lost race so the caller re-reads.
+/**
+ * Submits a ledger transaction that creates `entryKey`. When the entry exists already (409) it returns that entry: an
+ * earlier attempt wrote it. A 409 without the entry is a lost race, surfaced as 412 so the caller re-reads.
+ */
 async function submitEntry(
   ledger: TableClient,
+  entryKey: { partitionKey: string; rowKey: string },
   actions: Parameters<TableClient['submitTransaction']>[0],
-): Promise<void> {
+): Promise<EntryEntity | undefined> {
   try {
     await ledger.submitTransaction(actions);
+    return undefined;
   } catch (error) {
-    if (isConflict(error)) {
+    if (!isConflict(error)) {
+      throw error;
+    }
+    const existing = await readEntry(ledger, entryKey);
+    if (existing === undefined) {
       throw Object.assign(new Error('ledger entry written concurrently'), { statusCode: 412 });
     }
-    throw error;
+    return existing;
   }
 }

@@ -21,20 +21,13 @@ interface ShipmentEntity {
 }
 
 /**
- * Creates the order's shipment (one row per order, inserted only if absent, so a repeat finds the first one) and
+ * Creates the order's shipment — one row per order, inserted only if absent, so a repeat finds the first one — and
  * commits the reservation. The carrier refuses some countries.
  */
 export async function createShipmentFor(
   storage: Storage,
   input: { orderId: string; customerId: string; refusedCountries: readonly string[]; at: string },
 ): Promise<StepOutcome<Shipment>> {
-  const shipments = storage.table(tables.shipments);
-  const key = shipmentKeys.shipment(input.orderId);
-  const existing = await getEntityOrUndefined(() => shipments.getEntity<ShipmentEntity>(key.partitionKey, key.rowKey));
-  if (existing !== undefined) {
-    return { ok: true, value: toShipment(existing) };
-  }
-
   const customer = await readCustomer(storage, input.customerId);
   if (customer === undefined) {
     return { ok: false, code: 'unknownCustomer', reason: `customer '${input.customerId}' does not exist` };
@@ -44,7 +37,9 @@ export async function createShipmentFor(
     return decision;
   }
 
-  const shipment: Shipment = {
+  const shipments = storage.table(tables.shipments);
+  const key = shipmentKeys.shipment(input.orderId);
+  let shipment: Shipment = {
     shipmentId: shipmentKeys.shipmentId(input.orderId),
     status: 'created',
     country: customer.address.country,
@@ -60,6 +55,7 @@ export async function createShipmentFor(
     if (!isConflict(error)) {
       throw error;
     }
+    shipment = toShipment(await shipments.getEntity<ShipmentEntity>(key.partitionKey, key.rowKey));
   }
   await commitReservation(storage, input.orderId);
   return { ok: true, value: shipment };
