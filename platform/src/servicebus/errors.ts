@@ -201,3 +201,31 @@ export class JournalCorruptError extends PlatformError {
     );
   }
 }
+
+/** `add-rule` with a name the subscription already has: `MessagingEntityAlreadyExists` in the SDK. */
+export class RuleAlreadyExistsError extends BrokerError {
+  readonly code = 'RuleAlreadyExists';
+  readonly condition = 'com.microsoft:entity-already-exists';
+  readonly statusCode = 409;
+
+  constructor(
+    readonly subscriptionPath: string,
+    readonly ruleName: string,
+  ) {
+    super(`The messaging entity '${subscriptionPath}/Rules/${ruleName}' already exists.`);
+  }
+}
+
+/** `remove-rule` with a name the subscription does not have: `MessagingEntityNotFound` in the SDK. */
+export class RuleNotFoundError extends BrokerError {
+  readonly code = 'RuleNotFound';
+  readonly condition = 'amqp:not-found';
+  readonly statusCode = 404;
+
+  constructor(
+    readonly subscriptionPath: string,
+    readonly ruleName: string,
+  ) {
+    super(`The messaging entity '${subscriptionPath}/Rules/${ruleName}' could not be found.`);
+  }
+}

@@ -37,6 +37,7 @@ describe('topics and subscriptions', () => {
               { name: 'big-or-vip', rules: [sqlRule('size', "size > 10 AND region IN ('eu', 'us') OR EXISTS(vip)")] },
               { name: 'by-system', rules: [sqlRule('sys', "sys.CorrelationId = 'c-7' OR sys.Label LIKE 'urg%'")] },
               { name: 'to-queue', properties: { ForwardTo: 'forwarded' } },
+              { name: 'managed' },
               {
                 name: 'dead-forward',
                 properties: { ForwardDeadLetteredMessagesTo: 'dead-letters-here', MaxDeliveryCount: 1 },
@@ -159,6 +160,42 @@ describe('topics and subscriptions', () => {
     });
     const [dead] = await transferDeadLetters.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     expect([dead?.messageId, dead?.deadLetterReason]).toEqual(['loop-1', 'MaxTransferHopCountExceeded']);
+  });
+
+  it("the SDK's rule manager lists, adds and deletes a subscription's rules", async () => {
+    const client = broker.client({ retryOptions: { maxRetries: 0, timeoutInMs: 5000 } });
+    const rules = client.createRuleManager('orders', 'managed');
+    const names = async () => {
+      const listed = [];
+      for await (const rule of rules.listRules()) {
+        listed.push([rule.name, rule.filter]);
+      }
+      return listed;
+    };
+    expect(await names()).toEqual([['$Default', { sqlExpression: '1=1' }]]);
+    await drain(client, 'managed');
+
+    await rules.createRule('blue', { applicationProperties: { color: 'blue' }, subject: 'order' });
+    await rules.deleteRule('$Default');
+    expect(await names()).toEqual([
+      ['blue', expect.objectContaining({ subject: 'order', applicationProperties: { color: 'blue' } })],
+    ]);
+    await expect(rules.createRule('blue', { sqlExpression: '1=1' })).rejects.toMatchObject({
+      code: 'MessagingEntityAlreadyExists',
+    });
+    await expect(rules.deleteRule('missing')).rejects.toMatchObject({ code: 'MessagingEntityNotFound' });
+    await expect(rules.createRule('broken', { sqlExpression: 'a = ' })).rejects.toThrow(/Invalid SQL filter/);
+
+    await client.createSender('orders').sendMessages([
+      { body: 'blue order', subject: 'order', applicationProperties: { color: 'blue' } },
+      { body: 'red order', subject: 'order', applicationProperties: { color: 'red' } },
+    ]);
+    expect(await drain(client, 'managed')).toEqual(['blue order']);
+    await drain(client, 'all');
+    await drain(client, 'red');
+    await client
+      .createReceiver('forwarded', { receiveMode: 'receiveAndDelete' })
+      .receiveMessages(5, { maxWaitTimeInMs: 500 });
   });
 
   it('refuses sending to a subscription and receiving from a topic', async () => {

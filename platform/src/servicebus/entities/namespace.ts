@@ -7,12 +7,12 @@ import type {
   TopicConfig,
 } from '../config/entityConfig';
 import { EntityNotFoundError, InvalidOperationError } from '../errors';
-import { compileRule, defaultRule, type CompiledRule } from '../filters/ruleFilter';
 import type { MessageJournal } from '../persistence/messageJournal';
 import { DuplicateDetector } from './duplicateDetector';
 import type { BrokerMessage, IncomingMessage } from './message';
 import { MessageEntity, type EntityHooks } from './messageEntity';
 import { toFilterableMessage, toIncomingMessage } from './routing';
+import { RuleSet } from './ruleSet';
 import { SequenceCounter } from './sequenceCounter';
 import { deadLetterReasons } from './settlement';
 
@@ -45,7 +45,7 @@ export interface TopicNode {
 export interface SubscriptionNode extends EntityNode {
   kind: 'subscription';
   name: string;
-  rules: CompiledRule[];
+  rules: RuleSet;
 }
 
 /** Something a sender can address. */
@@ -118,6 +118,16 @@ export class Namespace {
       );
     }
     throw new EntityNotFoundError(address);
+  }
+
+  /** The rules of the subscription a `$management` link addresses. */
+  resolveRules(address: string): RuleSet {
+    const parsed = fromLinkAddress(address);
+    const subscription = this.findSubscription(parsed.entityPath.toLowerCase());
+    if (!subscription || parsed.subQueue) {
+      throw new InvalidOperationError(`Rules belong to subscriptions; '${address}' is not one.`, address);
+    }
+    return subscription.rules;
   }
 
   /** True when the address names a topic (whose `$management` link serves senders only). */
@@ -206,11 +216,12 @@ export class Namespace {
         topic.settings.defaultMessageTimeToLiveMs,
       ),
     };
+    const path = toSubscriptionPath(topic.name, subscription.name);
     return {
       kind: 'subscription',
       name: subscription.name,
-      ...this.createEntities(toSubscriptionPath(topic.name, subscription.name), settings, sequence),
-      rules: subscription.rules.length > 0 ? subscription.rules.map(compileRule) : [defaultRule],
+      ...this.createEntities(path, settings, sequence),
+      rules: new RuleSet(path, subscription.rules),
     };
   }
 
@@ -278,7 +289,7 @@ export class Namespace {
     }
     const filterable = toFilterableMessage(message, sequenceNumber, now);
     for (const subscription of target.subscriptions) {
-      if (subscription.rules.some((rule) => rule.matches(filterable))) {
+      if (subscription.rules.matches(filterable)) {
         this.deliverTo(subscription, message, sequenceNumber, now, hops);
       }
     }

@@ -9,9 +9,6 @@ export interface CompiledRule {
   matches(message: FilterableMessage): boolean;
 }
 
-/** The service's default rule on a subscription created without rules: a true filter. */
-export const defaultRule: CompiledRule = { name: '$Default', matches: () => true };
-
 /** Compiles a rule from config; SQL expressions were already validated when the config was read. */
 export function compileRule(rule: RuleConfig): CompiledRule {
   if (rule.filter.type === 'sql') {

@@ -9,6 +9,7 @@ import {
 } from './messageOperations';
 import type { OperationContext, OperationResult } from './operationContext';
 import { RequestBody } from './requestBody';
+import { addRule, enumerateRules, removeRule } from './ruleOperations';
 import { getSessionState, listSessions, renewSessionLock, setSessionState } from './sessionOperations';
 
 type Operation = (context: OperationContext, body: RequestBody) => OperationResult;
@@ -25,6 +26,9 @@ const operations = new Map<string, Operation>(
     'com.microsoft:get-session-state': getSessionState,
     'com.microsoft:set-session-state': setSessionState,
     'com.microsoft:get-message-sessions': listSessions,
+    'com.microsoft:add-rule': addRule,
+    'com.microsoft:remove-rule': removeRule,
+    'com.microsoft:enumerate-rules': enumerateRules,
   }),
 );
 
