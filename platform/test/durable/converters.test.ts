@@ -41,7 +41,7 @@ describe('wire converters of the Durable engine', () => {
       isReplaying: true,
       parentInstanceId: null,
       upperSchemaVersion: 1,
-      upperSchemaVersionNew: 2,
+      upperSchemaVersionNew: 3,
       maximumShortTimerDuration: '36500.00:00:00',
       longRunningTimerIntervalDuration: '3.00:00:00',
       defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,

@@ -116,6 +116,35 @@ describe('the replay engine, driven by history fixtures', () => {
     });
   });
 
+  it('takes one id for a lock request and one per entity for its release (schema V4)', () => {
+    const actions: SdkAction[] = [
+      {
+        actionType: 13,
+        lockRequestId: 'lock-1',
+        lockSet: [
+          { name: 'Account', key: 'a' },
+          { name: 'account', key: 'b' },
+        ],
+      },
+      { actionType: 7, instanceId: '@account@a', operation: 'get' },
+      { actionType: 14 },
+      { actionType: 0, functionName: 'after', input: null },
+    ];
+    const decisions = decideFor({ actions, history: fixture('fan-out-entities').history }, '2026-01-01T00:00:00.000Z');
+    expect(decisions.events.map((e) => [e.EventType, e.EventId, e.InstanceId ?? e.Name, e.Name])).toEqual([
+      [EventType.EventSent, 0, '@account@a', 'lock'],
+      [EventType.EventSent, 1, '@account@a', 'get'],
+      [EventType.EventSent, 2, '@account@a', 'release'],
+      [EventType.EventSent, 3, '@account@b', 'release'],
+      [EventType.TaskScheduled, 4, 'after', 'after'],
+    ]);
+    expect(JSON.parse(decisions.events[0]?.Input ?? '{}')).toMatchObject({
+      id: 'lock-1',
+      lockset: ['@account@a', '@account@b'],
+      position: 0,
+    });
+  });
+
   it('reports non-determinism naming the instance, the recorded and the new action', () => {
     const saga = fixture('retry-saga');
     const changed: SdkAction[] = [{ actionType: 0, functionName: 'refund', input: null }];

@@ -1,5 +1,7 @@
 import { EventType, type HistoryEvent, type InstanceState, type RuntimeStatus } from '../backend/types';
+import type { EntityRequest } from '../replay/decisions';
 import * as events from '../replay/historyEvents';
+import { lockEventName, releaseEventName } from '../replay/taskLedger';
 import type { EngineDeps } from './engineDeps';
 import type { InstanceRun } from './instanceRun';
 import { applyRewind } from './rewind';
@@ -47,6 +49,7 @@ export function completeExecution(run: InstanceRun, deps: EngineDeps, at: Date, 
     completedTime: at.toISOString(),
   });
   notifyParent(run, at, end);
+  releaseHeldLocks(run, at);
 
   const createdTime = run.instance ? Date.parse(run.instance.createdTime) : at.getTime();
   const fields = {
@@ -125,5 +128,33 @@ export function applyLifecycle(run: InstanceRun, event: HistoryEvent, deps: Engi
       break;
     default:
       break;
+  }
+}
+
+/**
+ * An execution that ends inside a critical section must not leave its entities locked, as the extension
+ * releases them: every lock request without a release gets one release per entity of its set.
+ */
+function releaseHeldLocks(run: InstanceRun, at: Date): void {
+  const requests = new Map<string, EntityRequest>();
+  for (const event of run.history) {
+    if (event.EventType !== EventType.EventSent || (event.Name !== lockEventName && event.Name !== releaseEventName)) {
+      continue;
+    }
+    const request = JSON.parse(event.Input ?? '{}') as EntityRequest;
+    if (event.Name === lockEventName) {
+      requests.set(request.id, request);
+    } else {
+      requests.delete(request.id);
+    }
+  }
+  for (const request of requests.values()) {
+    const release: EntityRequest = { id: request.id, op: releaseEventName, release: true, parent: run.instanceId };
+    for (const entity of request.lockset ?? []) {
+      run.orchestrationMessages.push({
+        instanceId: entity,
+        event: events.eventRaised(at, 'op', JSON.stringify(release)),
+      });
+    }
   }
 }

@@ -55,6 +55,10 @@ export interface SdkAction {
   operation?: string;
   httpRequest?: HttpRequestAction;
   compoundActions?: SdkAction[];
+  /** LockEntities (V4): the request id the lock response is matched by. */
+  lockRequestId?: string;
+  /** LockEntities (V4): the entities to lock, sorted by scheduler id. */
+  lockSet?: { name: string; key: string }[];
 }
 
 /** The JSON the SDK returns from an orchestrator invocation (`OrchestratorState`). */
@@ -78,18 +82,33 @@ const takesNoId = new Set<number>([
 /**
  * The atomic actions that take a task id, in id order: depth-first, children of WhenAll / WhenAny in child order
  * (source: df-js `TaskOrchestrationExecutor.trackOpenTask`). External-event waits and continue-as-new take none.
+ * A ReleaseEntities takes one id per entity of the lock it releases (df-js `DurableOrchestrationContext.lock`),
+ * so it is expanded into one release per entity, each carrying its target in `instanceId`.
  */
 export function idTakingActions(actions: readonly SdkAction[]): SdkAction[] {
   const result: SdkAction[] = [];
+  let lastLock: SdkAction | undefined;
   const visit = (action: SdkAction) => {
     if (action.compoundActions) {
       action.compoundActions.forEach(visit);
+    } else if (action.actionType === ActionType.ReleaseEntities) {
+      for (const entity of lastLock?.lockSet ?? []) {
+        result.push({ ...action, instanceId: entitySchedulerId(entity), lockRequestId: lastLock?.lockRequestId });
+      }
     } else if (!takesNoId.has(action.actionType)) {
+      if (action.actionType === ActionType.LockEntities) {
+        lastLock = action;
+      }
       result.push(action);
     }
   };
   actions.forEach(visit);
   return result;
+}
+
+/** `@<name lower-cased>@<key>`, the scheduler id of an entity (df-js `EntityId.getSchedulerIdFromEntityId`). */
+export function entitySchedulerId(entity: { name: string; key: string }): string {
+  return `@${entity.name.toLowerCase()}@${entity.key}`;
 }
 
 /** The action list of a V2/V3 result: `actions[0]`, every action since the execution started. */

@@ -1,9 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { HistoryEvent, TaskMessage } from '../backend/types';
-import { ActionType, type HttpRequestAction, type SdkAction } from './actions';
+import { ActionType, entitySchedulerId, type HttpRequestAction, type SdkAction } from './actions';
 import * as events from './historyEvents';
 import { decodeActionInput, toJsonText } from './jsonText';
-import { httpActivityName, type RetryProgress, type Slot, type TaskLedger } from './taskLedger';
+import {
+  httpActivityName,
+  lockEventName,
+  releaseEventName,
+  type RetryProgress,
+  type Slot,
+  type TaskLedger,
+} from './taskLedger';
 
 /** Who decides: the instance, its execution and the episode's time. */
 export interface DecisionContext {
@@ -102,6 +109,12 @@ function scheduleAction(id: number, action: SdkAction, context: DecisionContext,
     case ActionType.CallHttp:
       scheduleHttp(id, action.httpRequest as HttpRequestAction, context, decisions);
       break;
+    case ActionType.LockEntities:
+      requestLock(id, action, context, decisions);
+      break;
+    case ActionType.ReleaseEntities:
+      releaseLock(id, action, context, decisions);
+      break;
     default:
       break;
   }
@@ -161,6 +174,45 @@ export interface EntityRequest {
   input?: string;
   parent?: string;
   parentExecution?: string;
+  /** Lock request: the entities to lock in order, and which of them this message is at. */
+  lockset?: string[];
+  position?: number;
+  /** Lock release from the orchestration that holds the lock. */
+  release?: boolean;
+}
+
+/** A lock request goes to the first entity; each one forwards it to the next once locked, the last answers. */
+function requestLock(id: number, action: SdkAction, context: DecisionContext, decisions: Decisions): void {
+  const lockset = (action.lockSet ?? []).map(entitySchedulerId);
+  const first = lockset[0];
+  if (!first) {
+    return;
+  }
+  const request: EntityRequest = {
+    id: action.lockRequestId ?? (context.newId ?? randomUUID)(),
+    op: lockEventName,
+    lockset,
+    position: 0,
+    parent: context.instanceId,
+    parentExecution: context.executionId,
+  };
+  const text = JSON.stringify(request);
+  decisions.events.push(events.eventSent(context.now, id, first, lockEventName, text));
+  decisions.orchestrationMessages.push({ instanceId: first, event: events.eventRaised(context.now, 'op', text) });
+}
+
+function releaseLock(id: number, action: SdkAction, context: DecisionContext, decisions: Decisions): void {
+  const target = action.instanceId ?? '';
+  const request: EntityRequest = {
+    id: action.lockRequestId ?? '',
+    op: releaseEventName,
+    release: true,
+    parent: context.instanceId,
+    parentExecution: context.executionId,
+  };
+  const text = JSON.stringify(request);
+  decisions.events.push(events.eventSent(context.now, id, target, releaseEventName, text));
+  decisions.orchestrationMessages.push({ instanceId: target, event: events.eventRaised(context.now, 'op', text) });
 }
 
 function sendToEntity(id: number, action: SdkAction, context: DecisionContext, decisions: Decisions): void {

@@ -3,8 +3,11 @@ import type { RpcTypedData } from '../../worker/rpc';
 import type { OrchestratorState } from './actions';
 import { OrchestratorResultError } from './errors';
 
-/** Highest replay schema the engine accepts: V3 (no entity locks), as the 2.x extension advertises. */
-export const upperSchemaVersion = { old: 1, new: 2 } as const;
+/**
+ * Highest replay schema the engine accepts: V4, which adds entity locks (LockEntities / ReleaseEntities), as
+ * the extension advertises since PR #3453. The old key keeps 1 for SDKs that only read it.
+ */
+export const upperSchemaVersion = { old: 1, new: 3 } as const;
 
 /** Timer settings sent with every payload. A very large short-timer limit keeps every timer a one-id timer. */
 export const timerSettings = {

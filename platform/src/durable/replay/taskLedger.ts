@@ -6,6 +6,10 @@ import { fromJsonText } from './jsonText';
 /** Built-in activity name under which the extension runs `callHttp` (source: ext `HttpActivity`). */
 export const httpActivityName = 'BuiltIn::HttpActivity';
 
+/** `EventSent.Name` of a lock request and of a lock release (entity critical sections, schema V4). */
+export const lockEventName = 'lock';
+export const releaseEventName = 'release';
+
 /** A retryable action's progress; shared by the slots of its attempts and retry timers. */
 export interface RetryProgress {
   readonly action: SdkAction;
@@ -215,6 +219,12 @@ function matches(event: HistoryEvent, action: SdkAction): boolean {
         event.Name === action.functionName
       );
     case EventType.EventSent:
+      if (action.actionType === ActionType.LockEntities) {
+        return event.Name === lockEventName;
+      }
+      if (action.actionType === ActionType.ReleaseEntities) {
+        return event.Name === releaseEventName && event.InstanceId === action.instanceId;
+      }
       return (
         (action.actionType === ActionType.CallEntity || action.actionType === ActionType.SignalEntity) &&
         event.InstanceId === action.instanceId &&
