@@ -6,7 +6,7 @@ import { waitFor } from '../../helpers/waitFor';
 import { storageFor, uniqueHubName } from './backendHarness';
 import { durableHostJson } from './durableHost';
 import { platformIsBuilt, startDurableHostProcess, type DurableHostProcess } from './durableHostProcess';
-import { clientFor, leaseOwners, readSideEffects, recordedCompletions } from './taskHubInspection';
+import { clientFor, describeStragglers, leaseOwners, readSideEffects, recordedCompletions } from './taskHubInspection';
 
 // Short visibility timeouts so messages held by a killed host reappear within seconds (default 5 minutes).
 const crashProvider = { controlQueueVisibilityTimeout: '00:00:05', workItemQueueVisibilityTimeout: '00:00:05' };
@@ -58,7 +58,8 @@ describeBuilt('Azure Storage task hub across host processes', () => {
         .filter((s) => s?.runtimeStatus !== 'Completed')
         .map((s) => `${s?.instanceId}: ${s?.runtimeStatus}`);
       const output = hosts.map((h) => `--- host ${h.pid}\n${h.output().slice(-4000)}`).join('\n');
-      throw new Error(`${(error as Error).message}; not completed: ${open.join(', ')}\n${output}`);
+      const details = await describeStragglers(storage, backend, ids);
+      throw new Error(`${(error as Error).message}; not completed: ${open.join(', ')}\n${details}\n${output}`);
     }
   }
 

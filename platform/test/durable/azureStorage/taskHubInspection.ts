@@ -72,3 +72,27 @@ export async function leaseOwners(storage: StorageAccount, leaseContainer: strin
   }
   return owners;
 }
+
+/** History and queued messages of the instances that did not complete, for a failure message. */
+export async function describeStragglers(
+  storage: StorageAccount,
+  backend: AzureStorageTaskHubBackend,
+  instanceIds: readonly string[],
+): Promise<string> {
+  const lines: string[] = [];
+  for (const id of instanceIds) {
+    const state = await backend.getInstance(id);
+    if (state?.runtimeStatus === 'Completed') {
+      continue;
+    }
+    const history = await backend.getHistory(id);
+    lines.push(`${id}: ${history.map((e) => `${e.EventType}/${e.EventId}/${e.TaskScheduledId ?? ''}`).join(' ')}`);
+  }
+  for (const queue of [...backend.names.controlQueues, backend.names.workItemQueue]) {
+    const properties = await storage.queue.getQueueClient(queue).getProperties();
+    const peeked = await storage.queue.getQueueClient(queue).peekMessages({ numberOfMessages: 32 });
+    const texts = peeked.peekedMessageItems.map((m) => m.messageText.slice(0, 300));
+    lines.push(`${queue}: ${properties.approximateMessagesCount ?? 0} messages; visible: ${texts.join(' | ')}`);
+  }
+  return lines.join('\n');
+}

@@ -23,6 +23,7 @@ import { WorkItemPoller } from './messaging/workItemPoller';
 import { failedWith } from './storageErrors';
 import { partitionIndexOf, taskHubNames, type TaskHubNames } from './taskHubNames';
 import { HistoryStore, type LoadedHistory } from './tracking/historyStore';
+import { repairedInstance } from './tracking/instanceRepair';
 import { InstanceStore } from './tracking/instanceStore';
 import { TaskHubResources } from './taskHubResources';
 import { withTimeout, mapLimited } from './async';
@@ -198,7 +199,16 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       return undefined;
     }
     try {
-      const [loaded, instance] = await Promise.all([this.#history.load(batch.instanceId), this.#instanceFor(batch)]);
+      const [loaded, row] = await Promise.all([this.#history.load(batch.instanceId), this.#instanceFor(batch)]);
+      const repaired = repairedInstance(loaded.events, row, loaded.executionId);
+      if (repaired) {
+        await this.#instances.upsert(repaired);
+        this.#options.logger.info('Instance row repaired from history', {
+          instanceId: batch.instanceId,
+          runtimeStatus: repaired.runtimeStatus,
+        });
+      }
+      const instance = repaired ?? row;
       const workItem: OrchestrationWorkItem = {
         instanceId: batch.instanceId,
         messages: batch.messages.map((m) => ({
