@@ -7,6 +7,7 @@ import {
   fromBlobTriggerMessageJson,
   fromQueueText,
   toFunctionId,
+  toHeaderETag,
   toQueueText,
   type BlobTriggerMessage,
 } from './blobTriggerMessage';
@@ -115,7 +116,7 @@ export class BlobInvoker {
     sameVersion: boolean,
   ): Promise<{ content: Buffer; response: BlobDownloadResponseParsed } | undefined> {
     try {
-      const conditions = sameVersion ? { ifMatch: trigger.eTag } : {};
+      const conditions = sameVersion ? { ifMatch: toHeaderETag(trigger.eTag) } : {};
       const response = await blob.download(0, undefined, { conditions });
       return { content: await readAll(response.readableStreamBody), response };
     } catch (error) {

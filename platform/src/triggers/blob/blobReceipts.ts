@@ -1,13 +1,20 @@
 import type { BlobLeaseClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 import type { QueueClient } from '@azure/storage-queue';
 import type { Logger } from '../../host/logger';
-import { toBlobTriggerMessageJson, toFunctionId, toQueueText, type BlobTriggerMessage } from './blobTriggerMessage';
+import {
+  toBlobTriggerMessageJson,
+  toFunctionId,
+  toMessageETag,
+  toQueueText,
+  type BlobTriggerMessage,
+} from './blobTriggerMessage';
 import { statusOf } from './storageStatus';
 
 /** One version of a blob that a function's pattern matched. */
 export interface BlobVersion {
   readonly container: string;
   readonly blobName: string;
+  /** As the storage service returns it (quoted). */
   readonly eTag: string;
   readonly blobType: BlobTriggerMessage['blobType'];
 }
@@ -38,8 +45,9 @@ export class BlobReceipts {
   /** Enqueues the dispatch message for this version unless a receipt shows it was, or is being, enqueued. */
   async claim(functionName: string, blob: BlobVersion): Promise<ClaimResult> {
     const functionId = toFunctionId(functionName);
+    const eTag = toMessageETag(blob.eTag);
     const receipt = this.options.hostContainer.getBlockBlobClient(
-      `blobreceipts/${this.options.hostId}/${functionId}/${blob.eTag}/${blob.container}/${blob.blobName}`,
+      `blobreceipts/${this.options.hostId}/${functionId}/${eTag}/${blob.container}/${blob.blobName}`,
     );
     const state = await readReceipt(receipt);
     if (state === 'complete') {
@@ -61,7 +69,7 @@ export class BlobReceipts {
         functionId,
         containerName: blob.container,
         blobName: blob.blobName,
-        eTag: blob.eTag,
+        eTag,
         blobType: blob.blobType,
       };
       await this.options.dispatchQueue.sendMessage(toQueueText(toBlobTriggerMessageJson(message)));

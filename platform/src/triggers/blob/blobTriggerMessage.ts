@@ -26,6 +26,19 @@ export class BlobTriggerMessageFormatError extends PlatformError {
   }
 }
 
+/**
+ * An ETag as .NET's `Azure.ETag.ToString()` gives it, without the quotes of the HTTP header; the real host writes
+ * it so in dispatch messages and receipt paths (docs show `blobreceipts/…/0x8D1DC6E70A277EF/…`).
+ */
+export function toMessageETag(headerETag: string): string {
+  return headerETag.replace(/^"(.*)"$/, '$1');
+}
+
+/** The quoted HTTP form of an ETag from a message, for `If-Match`. */
+export function toHeaderETag(messageETag: string): string {
+  return messageETag.startsWith('"') ? messageETag : `"${messageETag}"`;
+}
+
 /** The function id the real host uses for a Node function (webjobs `Indexers/FunctionIndexer.cs`). */
 export function toFunctionId(functionName: string): string {
   return `Host.Functions.${functionName}`;

@@ -129,6 +129,13 @@ describe('blob trigger', () => {
     expect(
       second.logs.some((l) => l.message === 'Executing function' && String(l.fields.reason).includes('once.txt')),
     ).toBe(false);
+    const receipts: string[] = [];
+    for await (const item of hosts.listBlobsFlat({ prefix: `blobreceipts/${hostId}/Host.Functions.named/` })) {
+      receipts.push(item.name);
+    }
+    expect(receipts).toContainEqual(
+      expect.stringMatching(new RegExp(`/Host\\.Functions\\.named/0x[0-9A-F]+/${names.WatchedContainer}/once\\.txt$`)),
+    );
   });
 
   it('tries a failing function five times, then puts the real message on webjobs-blobtrigger-poison', async () => {

@@ -3,6 +3,8 @@ import {
   fromBlobTriggerMessageJson,
   fromQueueText,
   toBlobTriggerMessageJson,
+  toHeaderETag,
+  toMessageETag,
   toQueueText,
 } from '../../../src/triggers/blob/blobTriggerMessage';
 import { toBlobTriggerData } from '../../../src/triggers/blob/blobTriggerMetadata';
@@ -27,6 +29,12 @@ describe('blob trigger message', () => {
         '"BlobName":"a/b.png","ETag":"\\"0x8D1\\""}',
     );
     expect(fromBlobTriggerMessageJson(fromQueueText(toQueueText(json)), where)).toEqual(message);
+  });
+
+  it('writes ETags without the header quotes, and quotes them again for If-Match', () => {
+    expect(toMessageETag('"0x8D1DC6E70A277EF"')).toBe('0x8D1DC6E70A277EF');
+    expect(toHeaderETag('0x8D1DC6E70A277EF')).toBe('"0x8D1DC6E70A277EF"');
+    expect(toHeaderETag('"0x1"')).toBe('"0x1"');
   });
 
   it('reads plain JSON queue text too', () => {
