@@ -40,6 +40,7 @@ export function hasBindingExpressions(template: string): boolean {
  * optional `:format`), and any binding-data name, case-insensitively, with dots reaching into JSON objects
  * (`{order.id}`). `{{` and `}}` stand for literal braces. A token without a value fails the invocation.
  * Source: https://learn.microsoft.com/azure/azure-functions/functions-bindings-expressions-patterns
+ * NOTE: the documented `{sys.*}` expressions are not resolved here; they fail like any missing token.
  */
 export function resolveBindingExpressions(
   template: string,

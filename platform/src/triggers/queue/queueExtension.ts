@@ -2,6 +2,7 @@ import { hasBindingExpressions, resolveBindingExpressions } from '../../bindings
 import { writeQueueOutput } from '../../bindings/queue/queueOutput';
 import { storageFor } from '../../bindings/storageConnection';
 import type { Clock } from '../../clock/clock';
+import { getIgnoringCase, readSection } from '../../config/hostJson';
 import { PlatformBugError } from '../../errors';
 import type { Extension, HostContext, InvocationInfo } from '../../host/extension';
 import type { BindingDefinition, FunctionDefinition } from '../../host/functionIndex';
@@ -43,6 +44,7 @@ export class QueueExtension implements Extension {
     this.#context = context;
     const options = readQueuesOptions(context.hostJson, context.settings);
     this.#options = options;
+    warnIfDynamicConcurrency(context);
     for (const fn of context.functions) {
       if (isType(fn.trigger, triggerType)) {
         this.#addListener(context, fn, options);
@@ -180,6 +182,22 @@ export class QueueExtension implements Extension {
       throw new PlatformBugError('The queue extension was used before initialize().');
     }
     return this.#options;
+  }
+}
+
+/**
+ * With dynamic concurrency on, the real listener ignores batchSize and newBatchThreshold and sizes fetches itself.
+ * NOTE: the local platform does not implement dynamic concurrency; it says so and keeps the static limits.
+ */
+function warnIfDynamicConcurrency(context: HostContext): void {
+  const concurrency = readSection(context.hostJson.raw, ['concurrency'], context.hostJson.file);
+  const enabled = getIgnoringCase(concurrency, 'dynamicConcurrencyEnabled');
+  if (enabled === true || (typeof enabled === 'string' && enabled.toLowerCase() === 'true')) {
+    context.logger
+      .forCategory(category)
+      .warn('Dynamic concurrency is not supported locally; using batchSize and newBatchThreshold', {
+        setting: 'concurrency.dynamicConcurrencyEnabled',
+      });
   }
 }
 

@@ -24,7 +24,10 @@ describe('queue trigger concurrency', () => {
   beforeAll(async () => {
     azurite = await startTestAzurite();
     app = await startQueueApp(azurite, {
-      hostJson: { extensions: { queues: { batchSize: 2, newBatchThreshold: 1 } } },
+      hostJson: {
+        extensions: { queues: { batchSize: 2, newBatchThreshold: 1 } },
+        concurrency: { dynamicConcurrencyEnabled: true },
+      },
     });
   });
 
@@ -33,7 +36,7 @@ describe('queue trigger concurrency', () => {
     await azurite?.close();
   });
 
-  it('runs at most batchSize + newBatchThreshold messages of one function at once', async () => {
+  it('runs at most batchSize + newBatchThreshold messages of one function at once, even with dynamic concurrency on', async () => {
     const queue = app.queue(app.names.SlowQueue);
     await Promise.all(Array.from({ length: 8 }, (_, i) => sendJson(queue, { id: `m${i}`, ms: 400 })));
 
@@ -42,5 +45,12 @@ describe('queue trigger concurrency', () => {
     expect(results.map((r) => r.id).sort()).toEqual(['m0', 'm1', 'm2', 'm3', 'm4', 'm5', 'm6', 'm7']);
     expect(peakConcurrency(app.logs, 'slow')).toBeLessThanOrEqual(3);
     expect(peakConcurrency(app.logs, 'slow')).toBeGreaterThanOrEqual(2);
+  });
+
+  it('says that dynamic concurrency is not supported locally and keeps the static limits', () => {
+    const warnings = app.logs.filter((r) => r.message.startsWith('Dynamic concurrency is not supported locally'));
+
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]?.fields.setting).toBe('concurrency.dynamicConcurrencyEnabled');
   });
 });
