@@ -10,7 +10,10 @@ interface Seen {
   triggerMetadata: { blobTrigger: string };
 }
 
-// Needs the built platform (npm test builds first; alone: npx tsc -b platform/tsconfig.json).
+// Needs the built platform (npm test builds first; alone: npx tsc -b platform/tsconfig.json). Starting two
+// host processes on a busy 2-core machine can take a while, hence the longer timeout.
+jest.setTimeout(120_000);
+
 describe('blob trigger with two host processes sharing a host id', () => {
   let azurite: EmbeddedAzurite;
   const processes: HostProcess[] = [];
@@ -45,7 +48,7 @@ describe('blob trigger with two host processes sharing a host id', () => {
     const blobNames = Array.from({ length: 12 }, (_, i) => `file-${String(i).padStart(2, '0')}.txt`);
     await Promise.all(blobNames.map((name) => container.getBlockBlobClient(name).upload(name, name.length)));
     await waitFor('every blob to run', async () => (await records.read()).length >= blobNames.length, {
-      timeoutMs: 30_000,
+      timeoutMs: 60_000,
     });
     await container.getBlockBlobClient('zz-marker.txt').upload('marker', 6);
     const all = await waitFor('the marker blob to run after the others were listed', async () => {

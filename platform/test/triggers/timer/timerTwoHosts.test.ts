@@ -11,7 +11,10 @@ interface Run {
   end: number;
 }
 
-// Needs the built platform (npm test builds first; alone: npx tsc -b platform/tsconfig.json).
+// Needs the built platform (npm test builds first; alone: npx tsc -b platform/tsconfig.json). Starting two
+// host processes on a busy 2-core machine can take a while, hence the longer timeout.
+jest.setTimeout(120_000);
+
 describe('timer trigger with two host processes sharing a host id', () => {
   let azurite: EmbeddedAzurite;
   let processes: HostProcess[] = [];
@@ -35,7 +38,7 @@ describe('timer trigger with two host processes sharing a host id', () => {
         const read = await records.read();
         return read.length >= 4 && [...read];
       },
-      { timeoutMs: 30_000 },
+      { timeoutMs: 60_000 },
     );
   });
 
@@ -66,7 +69,7 @@ describe('timer trigger with two host processes sharing a host id', () => {
     const taken = await waitFor(
       'a run on the other host',
       async () => (await records.read()).find((run) => run.pid === other?.pid),
-      { timeoutMs: 30_000 },
+      { timeoutMs: 60_000 },
     );
 
     expect(taken.pid).toBe(other?.pid);
