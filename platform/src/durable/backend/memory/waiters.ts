@@ -1,8 +1,9 @@
 import type { Clock } from '../../../clock/clock';
 
 /**
- * Dispatcher loops parked until work may be available. A send wakes them at once, or at the message's delivery
- * time on the host clock, so a virtual clock's `advance` releases durable timers without polling.
+ * Dispatcher loops parked until work may be available. The backend wakes one loop per message that becomes
+ * visible, at once or at its delivery time on the host clock, so a virtual clock's `advance` releases durable
+ * timers without polling.
  */
 export class Waiters {
   readonly #clock: Clock;
@@ -32,16 +33,6 @@ export class Waiters {
         cancelTimer = this.#clock.schedule(Math.max(0, dueAt - this.#clock.now()), done);
       }
     });
-  }
-
-  /** Wakes every parked loop now, or when the host clock reaches `at`. */
-  wakeAt(at: number): void {
-    const delay = at - this.#clock.now();
-    if (delay <= 0) {
-      this.wakeAll();
-    } else {
-      this.#clock.schedule(delay, () => this.wakeAll());
-    }
   }
 
   /** Wakes one parked loop. */
