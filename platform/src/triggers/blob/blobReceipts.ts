@@ -35,6 +35,7 @@ const incompleteKey = 'Incomplete';
 export class BlobReceipts {
   constructor(
     private readonly options: {
+      /** `azure-webjobs-hosts` of the triggering blob's account. */
       hostContainer: ContainerClient;
       hostId: string;
       dispatchQueue: QueueClient;

@@ -43,7 +43,8 @@ export class BlobTriggerExtension implements Extension {
   #watched: WatchedContainer[] = [];
   #scanners: ContainerScanner[] = [];
   #dispatch: DispatchQueueListener | undefined;
-  #receipts: BlobReceipts | undefined;
+  /** Receipts per connection: they live in the triggering blob's account (st-blobs `BlobListenerFactory.cs`). */
+  readonly #receipts = new Map<string, BlobReceipts>();
   #logger: Logger | undefined;
   /** The ETag last handed over per function and blob, so rescans skip the receipt round trips. */
   readonly #handedOver = new Map<string, string>();
@@ -91,7 +92,14 @@ export class BlobTriggerExtension implements Extension {
     await hostContainer.createIfNotExists();
     await dispatchQueue.createIfNotExists();
 
-    this.#receipts = new BlobReceipts({ hostContainer, hostId: context.hostId, dispatchQueue, logger });
+    for (const connection of new Set(this.#functions.map((f) => f.connection))) {
+      const receiptContainer = context.storage(connection).blob.getContainerClient('azure-webjobs-hosts');
+      await receiptContainer.createIfNotExists();
+      this.#receipts.set(
+        connection,
+        new BlobReceipts({ hostContainer: receiptContainer, hostId: context.hostId, dispatchQueue, logger }),
+      );
+    }
     this.#dispatch = this.#createDispatch(context, logger, dispatchQueue);
     this.#watched = watchedContainers(this.#functions, (name) => context.storage(name));
     this.#scanners = this.#watched.map(
@@ -149,12 +157,12 @@ export class BlobTriggerExtension implements Extension {
 
   /** Hands a blob version to each matching function; false when another host holds a receipt lease. */
   async #offer(functions: readonly BlobTriggerFunction[], version: BlobVersion): Promise<boolean> {
-    const receipts = this.#receipts;
-    if (!receipts) {
-      return false;
-    }
     let handled = true;
     for (const f of functions) {
+      const receipts = this.#receipts.get(f.connection);
+      if (!receipts) {
+        return false;
+      }
       const key = `${f.fn.name}\n${version.container}\n${version.blobName}`;
       if (!matchBlobPath(f.pattern, version.blobName) || this.#handedOver.get(key) === version.eTag) {
         continue;
