@@ -1,8 +1,14 @@
 import { createHash } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
+import { Semaphore } from '../semaphore';
 
 // Each invocation decodes one image; libvips' operation cache would only hold memory between uploads.
 sharp.cache(false);
+
+// The blob trigger runs many invocations at once (8 per core by default); decoding more images than there are
+// cores at a time only makes them compete for CPU and memory, so the resizing itself takes turns.
+const decoders = new Semaphore(availableParallelism());
 
 /** Image formats the app makes thumbnails of; each thumbnail keeps its source's format. */
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif';
@@ -80,7 +86,7 @@ export async function makeThumbnails(data: Buffer, options: ThumbnailOptions): P
   }
 
   try {
-    const thumbnails = await resizeAll(data, format, options);
+    const thumbnails = await decoders.run(() => resizeAll(data, format, options));
     return { ok: true, format, width: header.width, height: header.height, thumbnails };
   } catch (error) {
     return reject('corrupt', `expected a decodable ${format.toUpperCase()} image: ${(error as Error).message}`);
