@@ -108,7 +108,7 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       timings: { ...defaultLeaseTimings, ...options.leaseTimings },
       clock,
       logger: options.logger,
-      onAcquired: (partition) => this.#startPartition(partition),
+      onAcquired: (partition, stolen) => this.#onAcquired(partition, stolen),
       onLost: (partition) => this.#stopPartition(partition),
     });
   }
@@ -156,6 +156,24 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
     await this.#leases.stop();
     await this.#workPoller.stop();
     await Promise.allSettled(this.#workPoller.drainBuffer().map((m) => this.#workItems.release(m, 0)));
+  }
+
+  /**
+   * Starts work on an acquired partition. A partition taken over from a live host starts one renewal period
+   * later: by then the old owner has failed to renew and stopped receiving, so the two hosts never work on one
+   * instance at the same time (which would be safe, but would run activities of the loser twice).
+   */
+  #onAcquired(partition: number, stolen: boolean): void {
+    if (!stolen) {
+      this.#startPartition(partition);
+      return;
+    }
+    const graceMs = (this.#options.leaseTimings?.renewIntervalMs ?? defaultLeaseTimings.renewIntervalMs) + 1_000;
+    this.#options.clock.schedule(graceMs, () => {
+      if (this.#leases.owns(partition) && !this.#pollers.has(partition) && !this.#stopping.signal.aborted) {
+        this.#startPartition(partition);
+      }
+    });
   }
 
   #startPartition(partition: number): void {

@@ -29,7 +29,8 @@ export interface PartitionLeaseManagerOptions {
   readonly timings: LeaseTimings;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly onAcquired: (partition: number) => void;
+  /** A lease was taken; `stolen` when it was taken over from a live host that may still be working on it. */
+  readonly onAcquired: (partition: number, stolen: boolean) => void;
   readonly onLost: (partition: number) => Promise<void>;
 }
 
@@ -49,6 +50,11 @@ export class PartitionLeaseManager {
   #loops: Promise<void>[] = [];
 
   constructor(private readonly options: PartitionLeaseManagerOptions) {}
+
+  /** True while this host holds the partition's lease. */
+  owns(partition: number): boolean {
+    return this.#owned.has(partition);
+  }
 
   /** Partitions this host holds now. */
   get ownedPartitions(): number[] {
@@ -126,7 +132,7 @@ export class PartitionLeaseManager {
       partition: this.options.partitionIds[partition],
       owner: this.options.workerId,
     });
-    this.options.onAcquired(partition);
+    this.options.onAcquired(partition, steal);
   }
 
   async #renewAll(): Promise<void> {
