@@ -19,7 +19,7 @@ const builtHost = path.join(__dirname, '../../dist/host/host.js');
 export async function startHostProcess(
   appDir: string,
   env: Record<string, string>,
-  timeoutMs = 30_000,
+  timeoutMs = 60_000,
 ): Promise<HostProcess> {
   if (!existsSync(builtHost)) {
     throw new Error(`Expected the built platform at ${builtHost}; run 'npx tsc -b platform/tsconfig.json' first.`);
