@@ -61,3 +61,36 @@ export const brokerAnnotations = new Set([
   'x-opt-lock-token',
   'x-opt-enqueue-sequence-number',
 ]);
+
+/**
+ * A sent message as an entity stores it under `sequenceNumber`: scheduled while its enqueue time is ahead, with
+ * a time to live capped by the entity's default.
+ */
+export function toBrokerMessage(
+  incoming: IncomingMessage,
+  sequenceNumber: number,
+  now: number,
+  defaultTimeToLiveMs: number,
+): BrokerMessage {
+  const scheduledAt =
+    incoming.scheduledEnqueueTime !== undefined && incoming.scheduledEnqueueTime > now
+      ? incoming.scheduledEnqueueTime
+      : undefined;
+  const enqueuedAt = scheduledAt ?? now;
+  const ttl = Math.min(incoming.timeToLiveMs ?? Infinity, defaultTimeToLiveMs);
+  return {
+    sequenceNumber,
+    enqueuedAt,
+    expiresAt: enqueuedAt + ttl,
+    timeToLiveMs: Number.isFinite(ttl) ? ttl : undefined,
+    scheduledAt,
+    state: scheduledAt === undefined ? 'active' : 'scheduled',
+    deliveryCount: 0,
+    sessionId: incoming.sessionId,
+    messageId: incoming.messageId,
+    annotations: incoming.annotations,
+    bare: incoming.bare,
+    deadLetterSource: undefined,
+    lock: undefined,
+  };
+}

@@ -1,21 +1,16 @@
 import { withApplicationProperties } from '../amqp/messageCodec';
 import type { MessageEntitySettings } from '../config/entityConfig';
-import {
-  InvalidOperationError,
-  MessageLockLostError,
-  MessageNotFoundError,
-  SessionCannotBeLockedError,
-  SessionLockLostError,
-} from '../errors';
+import { InvalidOperationError, MessageLockLostError, MessageNotFoundError, SessionLockLostError } from '../errors';
 import type { MessageJournal } from '../persistence/messageJournal';
 import type { Consumer, DeliveredLock, ReceiveMode } from './consumer';
 import { LockTable } from './lockTable';
-import type { BrokerMessage, IncomingMessage } from './message';
-import { MinHeap } from './minHeap';
-import { SessionTable, type SessionEntry, type SessionWaiter } from './sessionTable';
+import { toBrokerMessage, type BrokerMessage, type IncomingMessage } from './message';
+import { MessageStore } from './messageStore';
+import { SessionLocks } from './sessionLocks';
+import type { SessionEntry } from './sessionTable';
 import { deadLetterReasons, type Settlement } from './settlement';
 
-/** What an entity asks of its namespace: where dead-lettered messages go. */
+/** What an entity asks of its namespace: where dead-lettered and due forwarded messages go. */
 export interface EntityHooks {
   /**
    * Takes a message this entity has let go, with dead-letter properties already applied; `transfer` marks one
@@ -42,27 +37,21 @@ export interface ReceivedMessage {
 }
 
 /**
- * A queue, a subscription or a dead-letter sub-queue: holds messages, hands them to consumers in sequence
- * order (per session on session entities), and applies locks, settlement, deferral, scheduling and expiry.
+ * A queue, a subscription or a dead-letter sub-queue: hands its messages to consumers in sequence order (per
+ * session on session entities) and applies locks, settlement, deferral, scheduling, expiry and dead-lettering.
  */
 export class MessageEntity {
   readonly path: string;
   readonly settings: MessageEntitySettings;
   readonly isDeadLetterQueue: boolean;
-  readonly sessions = new SessionTable();
-  private readonly journal: MessageJournal;
+  readonly journal: MessageJournal;
   private readonly hooks: EntityHooks;
-  private readonly messages = new Map<number, BrokerMessage>();
-  private readonly ready = new MinHeap<BrokerMessage>((message) => message.sequenceNumber);
-  private readonly scheduled = new MinHeap<BrokerMessage>((message) => message.scheduledAt ?? 0);
-  private readonly expiries = new MinHeap<BrokerMessage>((message) => message.expiresAt);
+  private readonly sessions: SessionLocks | undefined;
+  private readonly store: MessageStore;
   private readonly locks = new LockTable();
   private consumers: Consumer[] = [];
   private rotation = 0;
   private dispatchPending = false;
-  /** While messages arrive in sequence order, peeks can stop early. */
-  private insertedInOrder = true;
-  private lastInserted = 0;
 
   constructor(options: MessageEntityOptions) {
     this.path = options.path;
@@ -70,22 +59,24 @@ export class MessageEntity {
     this.journal = options.journal;
     this.hooks = options.hooks;
     this.isDeadLetterQueue = options.isDeadLetterQueue;
+    this.sessions = this.settings.requiresSession ? new SessionLocks(this.sessionHost()) : undefined;
+    this.store = new MessageStore(this.sessions?.table);
   }
 
   /** Messages held in any state (active, locked, deferred, scheduled). */
   get messageCount(): number {
-    return this.messages.size;
+    return this.store.size;
   }
 
   /** The message with a sequence number, in any state. */
   find(sequenceNumber: number): BrokerMessage | undefined {
-    return this.messages.get(sequenceNumber);
+    return this.store.find(sequenceNumber);
   }
 
   /** Accepts a sent message under the sequence number its queue or topic assigned. */
   enqueue(incoming: IncomingMessage, sequenceNumber: number, now: number): BrokerMessage {
-    const message = this.createMessage(incoming, sequenceNumber, now);
-    this.insert(message);
+    const message = toBrokerMessage(incoming, sequenceNumber, now, this.settings.defaultMessageTimeToLiveMs);
+    this.insert(message, now);
     this.journal.enqueued(this.path, message);
     return message;
   }
@@ -101,7 +92,7 @@ export class MessageEntity {
     now: number,
     transfer = false,
   ): void {
-    const message = this.createMessage(incoming, sequenceNumber, now);
+    const message = toBrokerMessage(incoming, sequenceNumber, now, this.settings.defaultMessageTimeToLiveMs);
     message.state = 'active';
     message.bare = withApplicationProperties(message.bare, { DeadLetterReason: reason });
     message.deadLetterSource = this.path;
@@ -109,7 +100,7 @@ export class MessageEntity {
   }
 
   /** Takes in a message another entity let go (dead-lettering), keeping its sequence number. */
-  adopt(message: BrokerMessage): void {
+  adopt(message: BrokerMessage, now: number): void {
     message.lock = undefined;
     message.state = 'active';
     message.scheduledAt = undefined;
@@ -117,13 +108,13 @@ export class MessageEntity {
       // Dead-letter sub-queues never expire messages (service-bus-dead-letter-queues).
       message.expiresAt = Infinity;
     }
-    this.insert(message);
+    this.insert(message, now);
     this.journal.enqueued(this.path, message);
   }
 
   /** Puts back a message read from the journal at start-up. */
   restore(message: BrokerMessage): void {
-    this.insert(message);
+    this.insert(message, Date.now());
   }
 
   addConsumer(consumer: Consumer): void {
@@ -134,12 +125,7 @@ export class MessageEntity {
   /** Forgets a consumer whose link closed; a session it held is released, message locks stay until expiry. */
   removeConsumer(consumer: Consumer, now: number): void {
     this.consumers = this.consumers.filter((c) => c !== consumer);
-    if (consumer.sessionId !== undefined) {
-      const entry = this.sessions.get(consumer.sessionId);
-      if (entry?.holder === consumer) {
-        this.releaseSession(entry, now);
-      }
-    }
+    this.sessions?.releaseHeldBy(consumer, now);
   }
 
   /** Schedules one dispatch pass after the current work, so a batch of arrivals is handed out together. */
@@ -177,7 +163,10 @@ export class MessageEntity {
   settle(token: string, settlement: Settlement, now: number): void {
     const message = this.lockedMessage(token, now);
     const lockSession = message.lock?.sessionId;
-    this.releaseLock(message);
+    this.locks.release(message);
+    if (lockSession !== undefined) {
+      this.sessions?.table.get(lockSession)?.lockedMessages.delete(message);
+    }
     switch (settlement.kind) {
       case 'complete':
         this.remove(message);
@@ -195,9 +184,6 @@ export class MessageEntity {
         this.deadLetter(message, settlement.reason, settlement.description, settlement.propertiesToModify, now);
         break;
     }
-    if (lockSession !== undefined) {
-      this.sessions.get(lockSession)?.lockedMessages.delete(message);
-    }
   }
 
   /** Extends a message lock by the lock duration; session-covered messages report their session's lock. */
@@ -205,16 +191,16 @@ export class MessageEntity {
     const message = this.lockedMessage(token, now);
     const sessionId = message.lock?.sessionId;
     if (sessionId !== undefined) {
-      return this.sessions.get(sessionId)?.lockedUntil ?? now;
+      return this.sessions?.table.get(sessionId)?.lockedUntil ?? now;
     }
     const until = now + this.settings.lockDurationMs;
     this.locks.renew(message, until);
     return until;
   }
 
-  /** Receives deferred messages by sequence number; every number must name a deferred message. */
+  /** Receives deferred messages by sequence number; every number must name an unlocked deferred message. */
   receiveDeferred(sequenceNumbers: number[], mode: ReceiveMode, now: number): ReceivedMessage[] {
-    const found = sequenceNumbers.map((n) => this.messages.get(n));
+    const found = sequenceNumbers.map((n) => this.store.find(n));
     const missing = sequenceNumbers.filter((_, i) => found[i]?.state !== 'deferred' || found[i]?.lock !== undefined);
     if (missing.length > 0) {
       throw new MessageNotFoundError(this.path, missing);
@@ -233,7 +219,7 @@ export class MessageEntity {
   /** Removes scheduled messages not yet enqueued; unknown numbers are ignored. */
   cancelScheduled(sequenceNumbers: number[]): void {
     for (const sequenceNumber of sequenceNumbers) {
-      const message = this.messages.get(sequenceNumber);
+      const message = this.store.find(sequenceNumber);
       if (message?.state === 'scheduled') {
         this.remove(message);
       }
@@ -242,83 +228,23 @@ export class MessageEntity {
 
   /** Up to `count` messages from `fromSequenceNumber` on, in any state, without locking them. */
   peek(fromSequenceNumber: number, count: number, sessionId: string | undefined): BrokerMessage[] {
-    const matches: BrokerMessage[] = [];
-    for (const message of this.messages.values()) {
-      if (message.sequenceNumber < fromSequenceNumber) {
-        continue;
-      }
-      if (sessionId !== undefined && message.sessionId !== sessionId) {
-        continue;
-      }
-      matches.push(message);
-      if (this.insertedInOrder && matches.length >= count) {
-        break;
-      }
+    return this.store.peek(fromSequenceNumber, count, sessionId);
+  }
+
+  /** Session locks and state; throws InvalidOperationError on an entity that is not session-enabled. */
+  sessionLocks(): SessionLocks {
+    if (!this.sessions) {
+      throw new InvalidOperationError(
+        `'${this.path}' is not session-enabled: receive from it without a session (RequiresSession is false).`,
+        this.path,
+      );
     }
-    return matches.sort((a, b) => a.sequenceNumber - b.sequenceNumber).slice(0, count);
-  }
-
-  /**
-   * Locks a session for a consumer: a named one (free or expired), or with `undefined` the next free session
-   * with messages. Returns undefined when no session is free yet; throws when the named one is held.
-   */
-  acceptSession(sessionId: string | undefined, consumer: Consumer, now: number): SessionEntry | undefined {
-    this.requireSessions();
-    const entry =
-      sessionId !== undefined
-        ? this.sessions.entry(sessionId)
-        : this.sessions.nextAvailable(now, (candidate) => this.hasReady(candidate, now));
-    if (!entry) {
-      return undefined;
-    }
-    if (entry.isHeld(now)) {
-      throw new SessionCannotBeLockedError(this.path, entry.id);
-    }
-    const previousHolder = entry.holder;
-    if (previousHolder) {
-      this.expireSession(entry, now);
-      previousHolder.sessionLockLost();
-    }
-    this.sessions.hold(entry, consumer, now + this.settings.lockDurationMs);
-    return entry;
-  }
-
-  /** Queues a receiver for the next session that becomes free with messages. */
-  waitForSession(waiter: SessionWaiter): void {
-    this.sessions.addWaiter(waiter);
-  }
-
-  cancelSessionWait(waiter: SessionWaiter): boolean {
-    return this.sessions.removeWaiter(waiter);
-  }
-
-  renewSessionLock(sessionId: string, now: number): number {
-    const entry = this.heldSession(sessionId, now);
-    entry.lockedUntil = now + this.settings.lockDurationMs;
-    for (const message of entry.lockedMessages) {
-      this.locks.renew(message, entry.lockedUntil);
-    }
-    return entry.lockedUntil;
-  }
-
-  getSessionState(sessionId: string, now: number): Buffer | undefined {
-    return this.heldSession(sessionId, now).state;
-  }
-
-  setSessionState(sessionId: string, state: Buffer | undefined, now: number): void {
-    const entry = this.heldSession(sessionId, now);
-    entry.state = state;
-    this.journal.sessionStateSet(this.path, sessionId, state);
+    return this.sessions;
   }
 
   /** Restores a session state read from the journal. */
   restoreSessionState(sessionId: string, state: Buffer): void {
-    this.sessions.entry(sessionId).state = state;
-  }
-
-  /** Ids of sessions with messages or state, for `get-message-sessions`. */
-  sessionIds(): string[] {
-    return this.sessions.ids();
+    this.sessions?.restoreState(sessionId, state);
   }
 
   /** Runs the clock: lock and session-lock expiry, scheduled messages coming due, TTL expiry. */
@@ -326,68 +252,64 @@ export class MessageEntity {
     for (const message of this.locks.takeExpired(now)) {
       this.returnAfterAttempt(message, now);
     }
-    for (const entry of this.sessions.expiredHolds(now)) {
-      const holder = entry.holder;
-      this.expireSession(entry, now);
-      holder?.sessionLockLost();
+    this.sessions?.expire(now);
+    for (const message of this.store.takeDueScheduled(now)) {
+      this.activate(message, now);
     }
-    this.activateScheduled(now);
-    this.expireMessages(now);
+    for (const message of this.store.takeExpired(now)) {
+      this.expire(message, now);
+    }
   }
 
   forEachMessage(visit: (message: BrokerMessage) => void): void {
-    this.messages.forEach(visit);
+    this.store.forEach(visit);
   }
 
   forEachSessionState(visit: (sessionId: string, state: Buffer) => void): void {
-    for (const entry of this.sessions.all()) {
+    for (const entry of this.sessions?.table.all() ?? []) {
       if (entry.state !== undefined) {
         visit(entry.id, entry.state);
       }
     }
   }
 
-  private createMessage(incoming: IncomingMessage, sequenceNumber: number, now: number): BrokerMessage {
-    const scheduledAt =
-      incoming.scheduledEnqueueTime !== undefined && incoming.scheduledEnqueueTime > now
-        ? incoming.scheduledEnqueueTime
-        : undefined;
-    const enqueuedAt = scheduledAt ?? now;
-    const ttl = Math.min(incoming.timeToLiveMs ?? Infinity, this.settings.defaultMessageTimeToLiveMs);
+  private sessionHost() {
     return {
-      sequenceNumber,
-      enqueuedAt,
-      expiresAt: enqueuedAt + ttl,
-      timeToLiveMs: Number.isFinite(ttl) ? ttl : undefined,
-      scheduledAt,
-      state: scheduledAt === undefined ? 'active' : 'scheduled',
-      deliveryCount: 0,
-      sessionId: incoming.sessionId,
-      messageId: incoming.messageId,
-      annotations: incoming.annotations,
-      bare: incoming.bare,
-      deadLetterSource: undefined,
-      lock: undefined,
+      path: this.path,
+      lockDurationMs: this.settings.lockDurationMs,
+      journal: this.journal,
+      hasReady: (entry: SessionEntry, now: number) =>
+        this.store.hasReady(entry, now, (message) => this.expire(message, now)),
+      renewMessageLocks: (messages: Iterable<BrokerMessage>, until: number) => {
+        for (const message of messages) {
+          this.locks.renew(message, until);
+        }
+      },
+      releaseMessages: (messages: BrokerMessage[], now: number) => {
+        for (const message of messages) {
+          this.locks.release(message);
+          this.returnAfterAttempt(message, now);
+        }
+      },
     };
   }
 
-  private insert(message: BrokerMessage): void {
-    if (message.sequenceNumber < this.lastInserted) {
-      this.insertedInOrder = false;
+  private insert(message: BrokerMessage, now: number): void {
+    const entry = this.store.insert(message);
+    if (message.state === 'active') {
+      this.becameReady(entry, now);
     }
-    this.lastInserted = Math.max(this.lastInserted, message.sequenceNumber);
-    this.messages.set(message.sequenceNumber, message);
-    if (message.sessionId !== undefined && this.settings.requiresSession) {
-      this.sessions.entry(message.sessionId).messageCount++;
+  }
+
+  private makeReady(message: BrokerMessage, now: number): void {
+    this.becameReady(this.store.markReady(message), now);
+  }
+
+  private becameReady(entry: SessionEntry | undefined, now: number): void {
+    if (entry) {
+      this.sessions?.offerToWaiter(entry, now);
     }
-    if (Number.isFinite(message.expiresAt)) {
-      this.expiries.push(message);
-    }
-    if (message.state === 'scheduled') {
-      this.scheduled.push(message);
-    } else if (message.state === 'active') {
-      this.makeReady(message);
-    }
+    this.requestDispatch();
   }
 
   private remove(message: BrokerMessage): void {
@@ -395,69 +317,20 @@ export class MessageEntity {
     this.journal.removed(this.path, message.sequenceNumber);
   }
 
-  /** Drops a message from this entity's structures; heaps skip it lazily. */
   private detach(message: BrokerMessage): void {
-    this.releaseLock(message);
-    this.messages.delete(message.sequenceNumber);
-    if (message.sessionId !== undefined && this.settings.requiresSession) {
-      const entry = this.sessions.get(message.sessionId);
-      if (entry) {
-        entry.messageCount--;
-        entry.lockedMessages.delete(message);
-        this.sessions.forgetIfIdle(entry);
-      }
-    }
-  }
-
-  private makeReady(message: BrokerMessage): void {
-    if (message.sessionId !== undefined && this.settings.requiresSession) {
-      const entry = this.sessions.entry(message.sessionId);
-      entry.ready.push(message);
-      this.offerSessionToWaiter(entry, Date.now());
-    } else {
-      this.ready.push(message);
-    }
-    this.requestDispatch();
-  }
-
-  /** A message is receivable when still held, active and unlocked: heaps keep stale entries until popped. */
-  private isReceivable(message: BrokerMessage): boolean {
-    return this.messages.get(message.sequenceNumber) === message && message.state === 'active' && !message.lock;
+    this.locks.release(message);
+    this.store.remove(message);
   }
 
   private takeReady(consumer: Consumer, now: number): BrokerMessage | undefined {
-    let heap = this.ready;
-    if (this.settings.requiresSession) {
-      const entry = consumer.sessionId !== undefined ? this.sessions.get(consumer.sessionId) : undefined;
-      if (!entry || entry.holder !== consumer || !entry.isHeld(now)) {
+    let entry: SessionEntry | undefined;
+    if (this.sessions) {
+      entry = this.sessions.heldBy(consumer, now);
+      if (!entry) {
         return undefined;
       }
-      heap = entry.ready;
     }
-    for (let message = heap.pop(); message; message = heap.pop()) {
-      if (!this.isReceivable(message)) {
-        continue;
-      }
-      if (message.expiresAt <= now) {
-        this.expire(message, now);
-        continue;
-      }
-      return message;
-    }
-    return undefined;
-  }
-
-  private hasReady(entry: SessionEntry, now: number): boolean {
-    for (let message = entry.ready.peek(); message; message = entry.ready.peek()) {
-      if (this.isReceivable(message) && message.expiresAt > now) {
-        return true;
-      }
-      entry.ready.pop();
-      if (this.isReceivable(message)) {
-        this.expire(message, now);
-      }
-    }
-    return false;
+    return this.store.takeReady(entry, now, (message) => this.expire(message, now));
   }
 
   private handOver(message: BrokerMessage, consumer: Consumer, now: number): void {
@@ -467,7 +340,7 @@ export class MessageEntity {
       return;
     }
     message.deliveryCount++;
-    const entry = consumer.sessionId !== undefined ? this.sessions.get(consumer.sessionId) : undefined;
+    const entry = this.sessions?.heldBy(consumer, now);
     const until = entry ? entry.lockedUntil : now + this.settings.lockDurationMs;
     const token = this.locks.lock(message, until, entry?.id);
     entry?.lockedMessages.add(message);
@@ -482,19 +355,15 @@ export class MessageEntity {
     }
     const sessionId = message.lock.sessionId;
     if (sessionId !== undefined) {
-      if (!this.sessions.get(sessionId)?.isHeld(now)) {
+      if (!this.sessions?.table.get(sessionId)?.isHeld(now)) {
         throw new SessionLockLostError(this.path, sessionId);
       }
     } else if (message.lock.until <= now) {
-      this.releaseLock(message);
+      this.locks.release(message);
       this.returnAfterAttempt(message, now);
       throw new MessageLockLostError(this.path, token);
     }
     return message;
-  }
-
-  private releaseLock(message: BrokerMessage): void {
-    this.locks.release(message);
   }
 
   /** After an attempt failed (abandon, lock expiry): dead-letter past MaxDeliveryCount, else receivable again. */
@@ -508,7 +377,7 @@ export class MessageEntity {
     if (message.expiresAt <= now) {
       this.expire(message, now);
     } else if (message.state === 'active') {
-      this.makeReady(message);
+      this.makeReady(message, now);
     }
   }
 
@@ -560,77 +429,17 @@ export class MessageEntity {
     }
   }
 
-  private expireMessages(now: number): void {
-    for (let message = this.expiries.peek(); message && message.expiresAt <= now; message = this.expiries.peek()) {
-      this.expiries.pop();
-      const held = this.messages.get(message.sequenceNumber) === message;
-      if (held && message.state !== 'scheduled' && !message.lock) {
-        this.expire(message, now);
-      }
-    }
-  }
-
-  private activateScheduled(now: number): void {
-    for (let message = this.scheduled.peek(); message && (message.scheduledAt ?? 0) <= now;) {
-      this.scheduled.pop();
-      if (this.messages.get(message.sequenceNumber) === message && message.state === 'scheduled') {
-        message.state = 'active';
-        message.scheduledAt = undefined;
-        if (this.settings.forwardTo !== undefined) {
-          this.detach(message);
-          this.hooks.forward(this, message, now);
-          this.journal.removed(this.path, message.sequenceNumber);
-        } else {
-          this.journal.updated(this.path, message, false);
-          this.makeReady(message);
-        }
-      }
-      message = this.scheduled.peek();
-    }
-  }
-
-  private requireSessions(): void {
-    if (!this.settings.requiresSession) {
-      throw new InvalidOperationError(
-        `'${this.path}' is not session-enabled: receive from it without a session (RequiresSession is false).`,
-        this.path,
-      );
-    }
-  }
-
-  private heldSession(sessionId: string, now: number): SessionEntry {
-    const entry = this.sessions.get(sessionId);
-    if (!entry?.isHeld(now)) {
-      throw new SessionLockLostError(this.path, sessionId);
-    }
-    return entry;
-  }
-
-  /** Ends a session lock whose holder is gone or timed out: its unsettled messages count an attempt. */
-  private expireSession(entry: SessionEntry, now: number): void {
-    const locked = [...entry.lockedMessages];
-    entry.lockedMessages.clear();
-    this.sessions.unhold(entry);
-    for (const message of locked) {
-      this.releaseLock(message);
-      this.returnAfterAttempt(message, now);
-    }
-    this.offerSessionToWaiter(entry, now);
-  }
-
-  private releaseSession(entry: SessionEntry, now: number): void {
-    this.expireSession(entry, now);
-  }
-
-  /** Gives a session that is free and has messages to the longest-waiting `acceptNextSession` receiver. */
-  private offerSessionToWaiter(entry: SessionEntry, now: number): void {
-    if (!this.sessions.hasWaiters || entry.isHeld(now) || !this.hasReady(entry, now)) {
-      return;
-    }
-    const waiter = this.sessions.takeWaiter();
-    if (waiter) {
-      this.sessions.hold(entry, waiter.consumer, now + this.settings.lockDurationMs);
-      waiter.grant(entry);
+  /** A scheduled message came due: receivable here, or sent on when the entity forwards. */
+  private activate(message: BrokerMessage, now: number): void {
+    message.state = 'active';
+    message.scheduledAt = undefined;
+    if (this.settings.forwardTo !== undefined) {
+      this.detach(message);
+      this.hooks.forward(this, message, now);
+      this.journal.removed(this.path, message.sequenceNumber);
+    } else {
+      this.journal.updated(this.path, message, false);
+      this.makeReady(message, now);
     }
   }
 }

@@ -344,7 +344,7 @@ export class Namespace {
       return;
     }
     if (transfer) {
-      node.transferDeadLetter.adopt(message);
+      node.transferDeadLetter.adopt(message, now);
       return;
     }
     const forwardTo = from.settings.forwardDeadLetteredMessagesTo;
@@ -355,7 +355,7 @@ export class Namespace {
       this.route(target, toIncomingMessage(message), now, 1);
       return;
     }
-    node.deadLetter.adopt(message);
+    node.deadLetter.adopt(message, now);
   }
 }
 

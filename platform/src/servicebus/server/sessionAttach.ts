@@ -37,7 +37,7 @@ export function attachSessionReceiver(request: SessionRequest): () => void {
   const { entity, consumer, sender } = request;
   let entry: SessionEntry | undefined;
   try {
-    entry = entity.acceptSession(request.sessionId, consumer, Date.now());
+    entry = entity.sessionLocks().accept(request.sessionId, consumer, Date.now());
   } catch (error) {
     refuse(request, error);
     return () => undefined;
@@ -57,15 +57,15 @@ export function attachSessionReceiver(request: SessionRequest): () => void {
     },
   };
   const timer = setTimeout(() => {
-    if (entity.cancelSessionWait(waiter)) {
+    if (entity.sessionLocks().cancelWait(waiter)) {
       releaseAttach(sender);
       refuse(request, new NoSessionAvailableError(entity.path, timeoutMs));
     }
   }, timeoutMs);
-  entity.waitForSession(waiter);
+  entity.sessionLocks().wait(waiter);
   return () => {
     clearTimeout(timer);
-    if (entity.cancelSessionWait(waiter)) {
+    if (entity.sessionLocks().cancelWait(waiter)) {
       // The client detached while waiting: it must see our attach before our detach.
       releaseAttach(sender);
     }
