@@ -10,11 +10,14 @@ import { DurableDispatchers } from './dispatch/dispatchers';
 import { createManagementApi } from './http/managementApi';
 import { toClientBindingData, webhookPath } from './http/managementLinks';
 import type { EngineDeps } from './orchestration/engineDeps';
+import type { ReplaySchema } from './replay/orchestratorPayload';
 
 /** How to build the Durable extension; defaults follow host.json. */
 export interface DurableExtensionOptions {
   /** `memory` or `azureStorage` regardless of host.json, or a factory for a custom backend. */
   backend?: BackendKind | BackendFactory;
+  /** Replay schema to advertise: `V3` (default, as the 2.x extension) or `V4` for entity critical sections. */
+  replaySchema?: ReplaySchema;
 }
 
 type DurableTriggerType = 'orchestrationTrigger' | 'activityTrigger' | 'entityTrigger';
@@ -171,6 +174,7 @@ export class DurableExtension implements Extension {
       clock: context.clock,
       logger: context.logger.forCategory('Host.Triggers.DurableTask'),
       httpPollingDelayMs: durable.defaultAsyncRequestSleepTimeMs,
+      replaySchema: this.#options.replaySchema ?? 'V3',
       findFunction: (kind: DurableTriggerType, name: string) => byType.get(kind.toLowerCase())?.get(name.toLowerCase()),
       invoke: (functionName, trigger, reason) => context.executor.invoke({ functionName, trigger, reason }),
     };

@@ -5,6 +5,7 @@ import { terminalStatuses, type HistoryEvent, type InstanceState } from '../dura
 import type { TaskHubClient } from '../durable/client/taskHubClient';
 import type { BackendKind } from '../durable/config/durableOptions';
 import { DurableExtension } from '../durable/durableExtension';
+import type { ReplaySchema } from '../durable/replay/orchestratorPayload';
 import { createDefaultExtensions } from '../host/extensionRegistry';
 import { FunctionsHost } from '../host/host';
 import type { LogRecord } from '../host/logger';
@@ -23,6 +24,8 @@ export interface DurableTestHostOptions {
   backend?: BackendKind;
   /** HTTP port; default a free one. */
   port?: number;
+  /** Replay schema advertised to the SDK: `V3` (default, as the extension in Azure) or `V4` for `context.df.lock`. */
+  replaySchema?: ReplaySchema;
 }
 
 /** A running host with the Durable engine and helpers to drive orchestrations from a test. */
@@ -68,7 +71,7 @@ export interface DurableTestHost {
  */
 export async function startDurableTestHost(options: DurableTestHostOptions): Promise<DurableTestHost> {
   const clock: Clock = options.virtualClock === false ? systemClock : new VirtualClock(options.startTime ?? new Date());
-  const durable = new DurableExtension({ backend: options.backend ?? 'memory' });
+  const durable = new DurableExtension({ backend: options.backend ?? 'memory', replaySchema: options.replaySchema });
   const extensions = [...createDefaultExtensions().filter((e) => !(e instanceof DurableExtension)), durable];
   const logs: LogRecord[] = [];
   const host = await FunctionsHost.start({

@@ -33,6 +33,7 @@ describe('wire converters of the Durable engine', () => {
       history,
       episodeStart: 2,
       httpPollingDelayMs: 30_000,
+      replaySchema: 'V3',
     });
     const payload = JSON.parse(trigger.string ?? '{}') as Record<string, unknown>;
     expect(payload).toMatchObject({
@@ -41,7 +42,7 @@ describe('wire converters of the Durable engine', () => {
       isReplaying: true,
       parentInstanceId: null,
       upperSchemaVersion: 1,
-      upperSchemaVersionNew: 3,
+      upperSchemaVersionNew: 2,
       maximumShortTimerDuration: '36500.00:00:00',
       longRunningTimerIntervalDuration: '3.00:00:00',
       defaultHttpAsyncRequestSleepTimeMillseconds: 30_000,

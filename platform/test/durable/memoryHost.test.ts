@@ -172,26 +172,12 @@ describe('the Durable engine on the in-memory task hub with the real durable-fun
     expect(await durable.client.readEntityState({ name: 'counter', key: 'c1' })).toMatchObject({ state: '6' });
   });
 
-  it('serialises critical sections over entities, so concurrent transfers never overdraw', async () => {
-    await durable.client.signalEntity({ name: 'counter', key: 'acc-a' }, 'add', '100');
-    await durable.client.signalEntity({ name: 'counter', key: 'acc-b' }, 'add', '0');
-    await durable.waitForIdle();
-    const ids = await Promise.all(
-      Array.from({ length: 5 }, () => durable.startNew('transfer', { from: 'acc-a', to: 'acc-b', amount: 30 })),
+  it('advertises replay schema V3 by default, so context.df.lock fails with the SDK error', async () => {
+    const done = await durable.waitForCompletion(await durable.startNew('forgetfulLocker', 'acc-v3'));
+    expect(done.runtimeStatus).toBe('Failed');
+    expect(output(done)).toEqual(
+      expect.stringContaining('lock requires a Durable Functions extension that supports OOProc schema V4'),
     );
-    const results = await Promise.all(ids.map((id) => durable.waitForCompletion(id)));
-    expect(results.map((r) => r.runtimeStatus)).toEqual(Array(5).fill('Completed'));
-    const moved = results.map((r) => (output(r) as { moved: boolean; locked: boolean }).moved);
-    expect(moved.filter(Boolean)).toHaveLength(3);
-    expect(results.every((r) => (output(r) as { locked: boolean }).locked === false)).toBe(true);
-    expect(await durable.client.readEntityState({ name: 'counter', key: 'acc-a' })).toMatchObject({ state: '10' });
-    expect(await durable.client.readEntityState({ name: 'counter', key: 'acc-b' })).toMatchObject({ state: '90' });
-  });
-
-  it('releases the locks of an orchestration that ends inside its critical section', async () => {
-    const first = await durable.waitForCompletion(await durable.startNew('forgetfulLocker', 'acc-c'));
-    const second = await durable.waitForCompletion(await durable.startNew('forgetfulLocker', 'acc-c'));
-    expect([output(first), output(second)]).toEqual([1, 2]);
   });
 
   it('fails the orchestration with the activity error when an activity throws', async () => {

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock/clock';
 import type { Logger } from '../../host/logger';
 import type { RpcTypedData } from '../../worker/rpc';
+import type { ReplaySchema } from '../replay/orchestratorPayload';
 
 /** How an invocation of an orchestrator, activity or entity function ended, as the engine needs it. */
 export interface FunctionOutcome {
@@ -19,4 +20,6 @@ export interface EngineDeps {
   findFunction(kind: 'orchestrationTrigger' | 'activityTrigger' | 'entityTrigger', name: string): string | undefined;
   /** `defaultHttpAsyncRequestSleepTimeMilliseconds` for callHttp polling. */
   readonly httpPollingDelayMs: number;
+  /** Replay schema advertised to the SDK; V4 enables entity critical sections. */
+  readonly replaySchema: ReplaySchema;
 }

@@ -38,6 +38,7 @@ export async function runEpisode(run: InstanceRun, newEvents: HistoryEvent[], de
     history: run.history,
     episodeStart,
     httpPollingDelayMs: deps.httpPollingDelayMs,
+    replaySchema: deps.replaySchema,
   });
   const outcome = await deps.invoke(functionName, trigger, `Orchestration '${run.instanceId}' episode`);
   let result: ReturnType<typeof fromOrchestratorInvocation>;

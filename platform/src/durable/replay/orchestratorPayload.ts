@@ -4,10 +4,16 @@ import type { OrchestratorState } from './actions';
 import { OrchestratorResultError } from './errors';
 
 /**
- * Highest replay schema the engine accepts: V4, which adds entity locks (LockEntities / ReleaseEntities), as
- * the extension advertises since PR #3453. The old key keeps 1 for SDKs that only read it.
+ * Replay schema the engine advertises. V3 (default) is what the 2.x extension of Oct 2024 sends; V4 adds entity
+ * critical sections (LockEntities / ReleaseEntities), as the extension advertises since PR #3453.
  */
-export const upperSchemaVersion = { old: 1, new: 3 } as const;
+export type ReplaySchema = 'V3' | 'V4';
+
+/** `upperSchemaVersion` / `upperSchemaVersionNew` per schema (SDK `ReplaySchema`: V3 = 2, V4 = 3). */
+const schemaNumbers: Record<ReplaySchema, { old: number; new: number }> = {
+  V3: { old: 1, new: 2 },
+  V4: { old: 1, new: 3 },
+};
 
 /** Timer settings sent with every payload. A very large short-timer limit keeps every timer a one-id timer. */
 export const timerSettings = {
@@ -26,6 +32,7 @@ export interface OrchestrationTriggerInput {
   /** Index of the episode's OrchestratorStarted in `history`. */
   episodeStart: number;
   httpPollingDelayMs: number;
+  replaySchema: ReplaySchema;
 }
 
 /**
@@ -40,8 +47,8 @@ export function toOrchestrationTrigger(input: OrchestrationTriggerInput): RpcTyp
     instanceId: input.instanceId,
     isReplaying: input.episodeStart > 0,
     parentInstanceId: input.parentInstanceId ?? null,
-    upperSchemaVersion: upperSchemaVersion.old,
-    upperSchemaVersionNew: upperSchemaVersion.new,
+    upperSchemaVersion: schemaNumbers[input.replaySchema].old,
+    upperSchemaVersionNew: schemaNumbers[input.replaySchema].new,
     ...timerSettings,
     defaultHttpAsyncRequestSleepTimeMillseconds: input.httpPollingDelayMs,
   };
