@@ -157,6 +157,19 @@ describe('Azure Storage task hub backend', () => {
     expect(item.messages[0]?.message.deliverAt).toBe(deliverAt);
   });
 
+  it('delivers a message due beyond the queue visibility limit by sending it again until it is due', async () => {
+    // A 1-second limit stands in for the queue's 7 days.
+    const backend = await started(uniqueHubName(), { maxQueueDelaySeconds: 1 });
+    const deliverAt = Date.now() + 3_500;
+    await backend.sendOrchestrationMessages([
+      { instanceId: 'long-timer', event: event(EventType.TimerFired, { TimerId: 7 }), deliverAt },
+    ]);
+    const item = await lockWithin('the long timer', (s) => backend.lockNextOrchestrationWorkItem(s));
+    expect(Date.now()).toBeGreaterThanOrEqual(deliverAt - 1_000);
+    expect(item.messages).toHaveLength(1);
+    expect(item.messages[0]?.message.event).toMatchObject({ EventType: EventType.TimerFired, TimerId: 7 });
+  });
+
   it('writes a checkpoint of more than 99 events in several batches', async () => {
     const backend = await started();
     const { instance, message } = startOf('fanout-1');

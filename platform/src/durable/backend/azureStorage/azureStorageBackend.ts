@@ -36,6 +36,8 @@ export interface AzureStorageBackendOptions extends TaskHubBackendOptions {
   readonly leaseTimings?: Partial<LeaseTimings>;
   /** `storageProvider.controlQueueBufferThreshold`: buffered control messages per partition before pausing. */
   readonly controlQueueBufferThreshold?: number;
+  /** Longest queue visibility delay before a message is chained; the queue's 7-day limit. Tests shorten it. */
+  readonly maxQueueDelaySeconds?: number;
 }
 
 interface LockedOrchestration {
@@ -90,6 +92,7 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
         storage.queue.getQueueClient(`${name}-poison`),
         payloads,
         clock,
+        options.maxQueueDelaySeconds,
       );
     this.#controlQueues = this.names.controlQueues.map(queue);
     this.#workItems = queue(this.names.workItemQueue);

@@ -35,7 +35,8 @@ export interface UnreadableMessage {
 }
 
 // Azure queues cap the initial visibility delay at 7 days; later delivery is chained (see MessageData.DeliverAt).
-const maxVisibilitySeconds = 7 * 24 * 3600 - 60;
+/** Longest initial visibility delay a queue message can get (7 days, less a minute of margin). */
+export const maxQueueDelaySeconds = 7 * 24 * 3600 - 60;
 let sequenceNumber = 0;
 
 /**
@@ -50,6 +51,7 @@ export class TaskHubQueue {
     private readonly poisonClient: QueueClient,
     private readonly payloads: LargePayloadStore,
     private readonly clock: Clock,
+    private readonly maxDelaySeconds = maxQueueDelaySeconds,
   ) {}
 
   get name(): string {
@@ -99,7 +101,7 @@ export class TaskHubQueue {
     if (deliverAt === undefined) {
       return 0;
     }
-    return Math.min(maxVisibilitySeconds, Math.max(0, Math.ceil((deliverAt - this.clock.now()) / 1000)));
+    return Math.min(this.maxDelaySeconds, Math.max(0, Math.ceil((deliverAt - this.clock.now()) / 1000)));
   }
 
   /** Receives up to `count` messages, invisible to others for `visibilityMs`; unreadable ones come apart. */
