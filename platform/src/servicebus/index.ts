@@ -1,4 +1,5 @@
-import { loadConfigFile, fromEmulatorConfig, emulatorNamespaceName } from './config/configFile';
+import { ConfigurationError } from '../errors';
+import { emulatorNamespaceName, fromEmulatorConfig, loadConfigFile } from './config/configFile';
 import type { NamespaceConfig } from './config/entityConfig';
 import { Namespace } from './entities/namespace';
 import { silentLogger, type BrokerLogger } from './logger';
@@ -69,7 +70,14 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
   }
 
   const server = new BrokerServer({ namespace, journal, keys, logger });
-  const port = await server.listen(host, options.port ?? defaultServiceBusPort);
+  const requestedPort = options.port ?? defaultServiceBusPort;
+  let port: number;
+  try {
+    port = await server.listen(host, requestedPort);
+  } catch (error) {
+    fileJournal?.close();
+    throw listenError(error, host, requestedPort);
+  }
   logger.info('Service Bus broker ready', {
     host,
     port,
@@ -95,6 +103,17 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
       return stopped;
     },
   };
+}
+
+function listenError(error: unknown, host: string, port: number): Error {
+  if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    return new ConfigurationError(
+      `Cannot listen on ${host}:${port}: the port is in use (another broker, or the Service Bus emulator ` +
+        `container, may be running). Stop it or choose another port.`,
+      { setting: 'port' },
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 function readConfig(config: string | object | undefined, logger: BrokerLogger): NamespaceConfig {

@@ -1,4 +1,5 @@
 import { ServiceBusClient, type ServiceBusReceivedMessage } from '@azure/service-bus';
+import { startServiceBusBroker } from '../../src/servicebus';
 import { waitFor } from '../helpers/waitFor';
 import { TestBroker, emulatorConfig } from './testBroker';
 
@@ -149,6 +150,12 @@ describe('sending and receiving through the local Service Bus broker', () => {
     } finally {
       await client.close();
     }
+  });
+
+  it('refuses to start on a port already in use, saying so', async () => {
+    await expect(startServiceBusBroker({ port: broker.broker.port })).rejects.toThrow(
+      new RegExp(`Cannot listen on 127\\.0\\.0\\.1:${broker.broker.port}: the port is in use`),
+    );
   });
 
   it("offers a connection string in the official emulator's form", () => {

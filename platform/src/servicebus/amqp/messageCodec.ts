@@ -132,6 +132,10 @@ export function applicationPropertiesOf(bare: Buffer): Record<string, unknown> {
   return (decodeMessage(bare).application_properties ?? {}) as Record<string, unknown>;
 }
 
+/**
+ * Re-encodes the bare message. rhea hands format-0 transfers over already decoded, so application property
+ * types follow rhea's mapping of JS values (a `long` 5 comes back as a `uint` 5); the JS SDK reads both alike.
+ */
 function encodeBare(message: Message): Buffer {
   const values: Typed[] = [propertiesSection(message)];
   if (message.application_properties !== undefined) {

@@ -1,7 +1,7 @@
 /**
  * Remembers message ids for the duplicate detection window. A repeated id inside the window is reported so
  * the send can succeed while the message is dropped, as the service does (learn.microsoft.com,
- * service-bus-messaging/duplicate-detection).
+ * service-bus-messaging/duplicate-detection). The history lives in memory: a restart forgets it.
  */
 export class DuplicateDetector {
   private readonly seen = new Map<string, number>();

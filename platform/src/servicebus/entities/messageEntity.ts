@@ -339,6 +339,7 @@ export class MessageEntity {
       consumer.deliver(message, undefined);
       return;
     }
+    // Not journalled on its own: after a restart a message locked at the time shows its last journalled count.
     message.deliveryCount++;
     const entry = this.sessions?.heldBy(consumer, now);
     const until = entry ? entry.lockedUntil : now + this.settings.lockDurationMs;
