@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PlatformBugError } from '../errors';
 import type { Extension, HostContext, InvocationInfo } from '../host/extension';
 import type { BindingDefinition, FunctionDefinition } from '../host/functionIndex';
 import type { RpcTypedData } from '../worker/rpc';
@@ -188,7 +189,10 @@ export function createDurableExtension(options: DurableExtensionOptions = {}): D
 
 function required<T>(value: T | undefined, what: string): T {
   if (value === undefined) {
-    throw new Error(`The Durable extension's ${what} is used before the host initialized the extension.`);
+    throw new PlatformBugError(
+      `The Durable extension's ${what} is used before the host initialized the extension (or the app has no ` +
+        `Durable functions, so no task hub was created).`,
+    );
   }
   return value;
 }

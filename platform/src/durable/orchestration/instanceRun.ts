@@ -1,3 +1,4 @@
+import { PlatformBugError } from '../../errors';
 import {
   EventType,
   type HistoryEvent,
@@ -80,7 +81,9 @@ export class InstanceRun {
   /** Merges fields into the Instances row. */
   updateInstance(fields: Partial<InstanceState> & Pick<InstanceState, 'lastUpdatedTime'>): void {
     if (!this.instance) {
-      throw new Error(`Instance '${this.instanceId}' has no row to update.`);
+      throw new PlatformBugError(
+        `Instance '${this.instanceId}' has no Instances row to update; an execution must start before it changes.`,
+      );
     }
     this.instance = { ...this.instance, ...fields };
     this.#instanceChanged = true;
