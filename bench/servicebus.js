@@ -81,8 +81,19 @@ async function main() {
 function printRate(name, result, baseline) {
   const ratio = result.rate / baseline.rate;
   console.log(
-    `  ${name.padEnd(62)} ${fmt(result.rate, 0).padStart(7)} msg/s  (${fmt(result.seconds, 2)} s, x${fmt(ratio, 2)})`,
+    `  ${name.padEnd(62)} ${fmt(result.rate, 0).padStart(7)} msg/s  x${fmt(ratio, 2)}  ` +
+      `${fmt(result.cpuUs, 0).padStart(4)} µs CPU/msg (${fmt(result.seconds, 2)} s)`,
   );
+}
+
+/** Runs a throughput scenario, timing it and counting this process's CPU (broker and SDK) per message. */
+async function measureRate(count, scenario) {
+  const cpu = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  await scenario();
+  const seconds = elapsedSeconds(started);
+  const used = process.cpuUsage(cpu);
+  return { rate: count / seconds, seconds, cpuUs: (used.user + used.system) / count };
 }
 
 function printLatency(name, samples) {
@@ -113,35 +124,40 @@ async function sendBatched(sender, count) {
 async function batchedReceiveAndDelete(client, count) {
   const sender = client.createSender('deleted');
   const receiver = client.createReceiver('deleted', { receiveMode: 'receiveAndDelete' });
-  const started = process.hrtime.bigint();
-  await sendBatched(sender, count);
-  let received = 0;
-  while (received < count) received += (await receiver.receiveMessages(100, { maxWaitTimeInMs: 1000 })).length;
-  const seconds = elapsedSeconds(started);
+  const result = await measureRate(count, async () => {
+    await sendBatched(sender, count);
+    let received = 0;
+    while (received < count) received += (await receiver.receiveMessages(100, { maxWaitTimeInMs: 1000 })).length;
+  });
   await Promise.all([sender.close(), receiver.close()]);
-  return { rate: count / seconds, seconds };
+  return result;
 }
 
 async function batchedPeekLock(client, count) {
   const sender = client.createSender('batched');
   const receiver = client.createReceiver('batched');
-  const started = process.hrtime.bigint();
-  await sendBatched(sender, count);
-  let completed = 0;
-  while (completed < count) {
-    const batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: 1000 });
-    await Promise.all(batch.map((message) => receiver.completeMessage(message)));
-    completed += batch.length;
-  }
-  const seconds = elapsedSeconds(started);
+  const result = await measureRate(count, async () => {
+    await sendBatched(sender, count);
+    let completed = 0;
+    while (completed < count) {
+      const batch = await receiver.receiveMessages(100, { maxWaitTimeInMs: 1000 });
+      await Promise.all(batch.map((message) => receiver.completeMessage(message)));
+      completed += batch.length;
+    }
+  });
   await Promise.all([sender.close(), receiver.close()]);
-  return { rate: count / seconds, seconds };
+  return result;
 }
 
 async function unbatchedPeekLock(client, count) {
   const sender = client.createSender('unbatched');
   const receiver = client.createReceiver('unbatched');
-  const started = process.hrtime.bigint();
+  const result = await measureRate(count, () => sendAndSubscribe(sender, receiver, count));
+  await Promise.all([sender.close(), receiver.close()]);
+  return result;
+}
+
+async function sendAndSubscribe(sender, receiver, count) {
   let completed = 0;
   const done = new Promise((resolve, reject) => {
     receiver.subscribe(
@@ -164,9 +180,6 @@ async function unbatchedPeekLock(client, count) {
     }),
   );
   await done;
-  const seconds = elapsedSeconds(started);
-  await Promise.all([sender.close(), receiver.close()]);
-  return { rate: count / seconds, seconds };
 }
 
 async function sendReceiveLatency(client, count) {
@@ -248,8 +261,10 @@ function rawRheaEcho(count) {
       let sent = 0;
       let received = 0;
       let started;
+      let cpu;
       const pump = () => {
         started ??= process.hrtime.bigint();
+        cpu ??= process.cpuUsage();
         while (sent < count && room(sender)) sender.send({ body: { n: sent++ } });
       };
       client.on('sendable', pump);
@@ -257,9 +272,10 @@ function rawRheaEcho(count) {
       client.on('message', () => {
         if (++received === count) {
           const seconds = elapsedSeconds(started);
+          const used = process.cpuUsage(cpu);
           connection.close();
           listener.close();
-          resolve({ rate: count / seconds, seconds });
+          resolve({ rate: count / seconds, seconds, cpuUs: (used.user + used.system) / count });
         }
       });
       client.on('error', reject);
@@ -298,13 +314,15 @@ async function measureMemory(count) {
   await ask({ kind: 'stop' });
   child.kill();
 
-  const perMessage =
-    (full.heapUsed + full.external + full.arrayBuffers - (idle.heapUsed + idle.external + idle.arrayBuffers)) / count;
+  // `external` already includes the ArrayBuffers behind message bytes.
+  const perMessage = (full.heapUsed + full.external - (idle.heapUsed + idle.external)) / count;
+  const rssPerMessage = (full.rss - idle.rss) / count;
   console.log(`\nmemory of the broker process with ${count} queued 1 KB messages (sent in ${fmt(sendSeconds, 1)} s)`);
   console.log(`  idle broker:    rss ${mb(idle.rss)}  heap ${mb(idle.heapUsed)}  buffers ${mb(idle.arrayBuffers)}`);
   console.log(`  with messages:  rss ${mb(full.rss)}  heap ${mb(full.heapUsed)}  buffers ${mb(full.arrayBuffers)}`);
   console.log(
-    `  per message:    ${fmt(perMessage, 0)} bytes (heap + buffers) for a 1024-byte body (x${fmt(perMessage / 1024, 2)})`,
+    `  per message:    ${fmt(perMessage, 0)} bytes of heap and buffers, ${fmt(rssPerMessage, 0)} bytes of RSS, ` +
+      `for a 1024-byte body (x${fmt(perMessage / 1024, 2)} / x${fmt(rssPerMessage / 1024, 2)})`,
   );
 }
 
