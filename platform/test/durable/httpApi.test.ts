@@ -225,6 +225,14 @@ describe('the Durable HTTP API and the real durable-functions client', () => {
     expect(await again.text()).toContain('Running');
   });
 
+  it('waits for the result when the start request carries timeout and pollingInterval', async () => {
+    const response = await call('POST', `${webhooks}/orchestrators/sequence/wait-1?timeout=10&pollingInterval=0.05`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual(['Hello Tokyo!', 'Hello Seattle!', 'Hello London!']);
+    const restarted = await call('POST', `${webhooks}/instances/wait-1/restart?restartWithNewInstanceId=false`);
+    expect(((await restarted.json()) as { id: string }).id).toBe('wait-1');
+  });
+
   it('restarts an instance under a new id and purges by filter', async () => {
     await call('POST', `${webhooks}/orchestrators/sequence/restart-1`, ['x']);
     await waitForStatus('restart-1', 'Completed');
