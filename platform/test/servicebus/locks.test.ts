@@ -9,8 +9,9 @@ describe('message locks', () => {
       emulatorConfig({
         queues: [
           { name: 'expiry', properties: { LockDuration: 'PT1S', MaxDeliveryCount: 10 } },
-          { name: 'renew', properties: { LockDuration: 'PT1S' } },
-          { name: 'auto-renew', properties: { LockDuration: 'PT1S' } },
+          // Two seconds leave renewals a margin on a busy machine.
+          { name: 'renew', properties: { LockDuration: 'PT2S' } },
+          { name: 'auto-renew', properties: { LockDuration: 'PT2S' } },
         ],
       }),
     );
@@ -46,7 +47,7 @@ describe('message locks', () => {
 
     let lockedUntil = firstExpiry;
     while (Date.now() < firstExpiry + 500) {
-      const halfway = lockedUntil - 500;
+      const halfway = lockedUntil - 1000;
       await waitFor('half of the lock to pass', () => Date.now() >= halfway);
       lockedUntil = (await receiver.renewMessageLock(message!)).getTime();
       expect(lockedUntil).toBeGreaterThan(firstExpiry);
@@ -62,8 +63,8 @@ describe('message locks', () => {
       const subscription = receiver.subscribe(
         {
           processMessage: async (message) => {
-            // A handler busy for 2.5 lock durations: only renewal keeps the lock.
-            await new Promise((done) => setTimeout(done, 2500));
+            // A handler busy for 1.5 lock durations: only renewal keeps the lock.
+            await new Promise((done) => setTimeout(done, 3000));
             await receiver.completeMessage(message);
             resolve({ deliveryCount: message.deliveryCount });
             await subscription.close();

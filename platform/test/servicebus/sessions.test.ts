@@ -9,7 +9,7 @@ describe('sessions', () => {
       emulatorConfig({
         queues: [
           { name: 'sessions', properties: { RequiresSession: true } },
-          { name: 'short-sessions', properties: { RequiresSession: true, LockDuration: 'PT1S' } },
+          { name: 'short-sessions', properties: { RequiresSession: true, LockDuration: 'PT2S' } },
           { name: 'requests' },
           { name: 'replies', properties: { RequiresSession: true } },
           { name: 'plain' },
@@ -93,7 +93,7 @@ describe('sessions', () => {
     const firstExpiry = receiver.sessionLockedUntilUtc.getTime();
     const renewed = await receiver.renewSessionLock();
     expect(renewed.getTime()).toBeGreaterThanOrEqual(firstExpiry);
-    await waitFor('the first lock period to pass', () => Date.now() > firstExpiry + 1500);
+    await waitFor('the first lock period to pass', () => Date.now() > firstExpiry + 1000);
     const [message] = await receiver.receiveMessages(1, { maxWaitTimeInMs: 2000 });
     await receiver.completeMessage(message!);
   });
