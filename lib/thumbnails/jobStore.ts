@@ -57,11 +57,12 @@ export async function recordJob(
 ): Promise<void> {
   const table = storage.table(tables.thumbnailJobs);
   const entity = toJobEntity(status);
-  await table.upsertEntity({ partitionKey: imagePartition, rowKey: toRowKey(name), ...entity }, 'Replace');
+  // The content row first: once the image row says done, a copy for the same content must find the thumbnails.
   await table.upsertEntity(
     { partitionKey: contentPartition, rowKey: status.contentHash, ...entity, sourceName: name },
     'Merge',
   );
+  await table.upsertEntity({ partitionKey: imagePartition, rowKey: toRowKey(name), ...entity }, 'Replace');
 }
 
 async function read(table: TableClient, partitionKey: string, rowKey: string): Promise<ThumbnailStatus | undefined> {

@@ -25,12 +25,11 @@ export async function processUpload(
   options: ThumbnailOptions,
 ): Promise<UploadResult> {
   const hash = contentHash(data);
-  const previous = await readImageJob(storage, name);
+  const [previous, known] = await Promise.all([readImageJob(storage, name), readContentJob(storage, hash)]);
   if (previous !== undefined && previous.status !== 'pending' && previous.contentHash === hash) {
     return { action: 'unchanged', status: previous };
   }
 
-  const known = await readContentJob(storage, hash);
   if (known !== undefined && known.status !== 'pending' && sameSizes(known, options.sizes)) {
     const status = known.status === 'done' ? { ...known, sizes: await copyThumbnails(storage, known, name) } : known;
     const { sourceName: _source, ...recorded } = status;
@@ -45,14 +44,15 @@ export async function processUpload(
     return { action: 'made', status };
   }
   const thumbnails = storage.container(containers.thumbnails);
-  const sizes: ThumbnailSize[] = [];
-  for (const thumbnail of outcome.thumbnails) {
-    const blobName = thumbnailBlobName(thumbnail.size, name);
-    await thumbnails.getBlockBlobClient(blobName).uploadData(thumbnail.data, {
-      blobHTTPHeaders: { blobContentType: contentTypeOf(outcome.format) },
-    });
-    sizes.push({ size: thumbnail.size, width: thumbnail.width, height: thumbnail.height, blobName });
-  }
+  const sizes: ThumbnailSize[] = await Promise.all(
+    outcome.thumbnails.map(async (thumbnail) => {
+      const blobName = thumbnailBlobName(thumbnail.size, name);
+      await thumbnails.getBlockBlobClient(blobName).uploadData(thumbnail.data, {
+        blobHTTPHeaders: { blobContentType: contentTypeOf(outcome.format) },
+      });
+      return { size: thumbnail.size, width: thumbnail.width, height: thumbnail.height, blobName };
+    }),
+  );
   const status = { status: 'done' as const, contentHash: hash, sizes };
   await recordJob(storage, name, status);
   return { action: 'made', status };
