@@ -58,15 +58,14 @@ export class HistoryStore {
     private readonly clock: Clock,
   ) {}
 
-  /** The current execution's committed history, from the cache when this host wrote it last. */
+  /** The current execution's committed history (frozen events), from the cache when this host wrote it last. */
   async load(instanceId: string): Promise<LoadedHistory> {
-    const cached = this.#cache.get(instanceId);
-    if (cached) {
-      return { ...cached, events: cached.events.map((e) => ({ ...e })) };
+    let cached = this.#cache.get(instanceId);
+    if (!cached) {
+      cached = frozen(await this.read(instanceId));
+      this.#cache.set(instanceId, cached);
     }
-    const loaded = await this.read(instanceId);
-    this.#cache.set(instanceId, loaded);
-    return { ...loaded, events: loaded.events.map((e) => ({ ...e })) };
+    return { ...cached, events: [...cached.events] };
   }
 
   /** Reads the history from the table, bypassing the cache. */
@@ -131,8 +130,10 @@ export class HistoryStore {
       throw error;
     }
 
-    const events = write.replace ? [...write.events] : [...write.loaded.events, ...write.events];
-    this.#cache.set(write.instanceId, { executionId: write.executionId, events, etag });
+    // The engine's own event objects are copied before they are frozen into the cache.
+    const appended = write.events.map((event) => ({ ...event }));
+    const events = write.replace ? appended : [...write.loaded.events, ...appended];
+    this.#cache.set(write.instanceId, frozen({ executionId: write.executionId, events, etag }));
     return etag;
   }
 
@@ -166,6 +167,12 @@ export class HistoryStore {
     }
     return rows;
   }
+}
+
+/** Cached events are shared by every work item of the instance, so they are frozen against change. */
+function frozen(history: LoadedHistory): LoadedHistory {
+  history.events.forEach((event) => Object.freeze(event));
+  return history;
 }
 
 function splitIntoBatches(rows: TableRow[]): TableRow[][] {
