@@ -53,21 +53,7 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
   const keys = options.keys ?? emulatorKeys;
   const host = options.host ?? '127.0.0.1';
   const namespaceConfig = readConfig(options.config, logger);
-
-  let journal: MessageJournal = memoryJournal;
-  let fileJournal: FileJournal | undefined;
-  const replay = new JournalReplay();
-  if (options.persistenceDir !== undefined) {
-    fileJournal = FileJournal.open(options.persistenceDir, logger, (record) => replay.apply(record));
-    journal = fileJournal;
-  }
-  const namespace = new Namespace(namespaceConfig, journal);
-  const restored = replay.restoreInto(namespace, logger);
-  if (fileJournal) {
-    const source = fileJournal;
-    source.setSnapshotSource(() => snapshotOf(namespace));
-    source.compact();
-  }
+  const { namespace, journal, fileJournal, restored } = openNamespace(namespaceConfig, options.persistenceDir, logger);
 
   const server = new BrokerServer({ namespace, journal, keys, logger });
   const requestedPort = options.port ?? defaultServiceBusPort;
@@ -103,6 +89,26 @@ export async function startServiceBusBroker(options: ServiceBusBrokerOptions = {
       return stopped;
     },
   };
+}
+
+/** The namespace with its messages: restored from the journal in `persistenceDir`, or empty in memory. */
+function openNamespace(config: NamespaceConfig, persistenceDir: string | undefined, logger: BrokerLogger) {
+  if (persistenceDir === undefined) {
+    return {
+      namespace: new Namespace(config, memoryJournal),
+      journal: memoryJournal,
+      fileJournal: undefined,
+      restored: 0,
+    };
+  }
+  const replay = new JournalReplay();
+  const fileJournal = FileJournal.open(persistenceDir, logger, (record) => replay.apply(record));
+  const namespace = new Namespace(config, fileJournal);
+  const restored = replay.restoreInto(namespace, logger);
+  fileJournal.setSnapshotSource(() => snapshotOf(namespace));
+  fileJournal.compact();
+  const journal: MessageJournal = fileJournal;
+  return { namespace, journal, fileJournal, restored };
 }
 
 function listenError(error: unknown, host: string, port: number): Error {
