@@ -46,6 +46,16 @@ export async function startIfAbsent(
   if (existing !== undefined && !restartable.includes(existing.runtimeStatus)) {
     return { started: false, instanceId, existing };
   }
-  await client.startNew(orchestrator, { instanceId, input });
+  try {
+    await client.startNew(orchestrator, { instanceId, input });
+  } catch (error) {
+    // Two copies of one message can pass the check together; with host.json overridableExistingInstanceStates =
+    // NonRunningStates the second start is refused, and the instance the first one started is the answer.
+    const raced = await getStatusOrUndefined(client, instanceId);
+    if (raced !== undefined && raced.runtimeStatus !== existing?.runtimeStatus) {
+      return { started: false, instanceId, existing: raced };
+    }
+    throw error;
+  }
   return { started: true, instanceId };
 }

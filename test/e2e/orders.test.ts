@@ -139,6 +139,21 @@ describe('orders end to end through the local platform', () => {
     expect(await balanceOf(platform.storage, 'c-bob')).toBe(before + 4500);
   });
 
+  it('charges once when two copies of a message arrive at the same moment', async () => {
+    const message = { orderId: 'e2e-twin', customerId: 'c-alice', items: [{ sku: 'sku-gizmo', quantity: 1 }] };
+    const before = await balanceOf(platform.storage, 'c-alice');
+
+    await Promise.all([dropOrder('orders', message), dropOrder('orders', message)]);
+    const job = await waitForJob(platform, 'order-e2e-twin');
+    await waitFor('both copies to be taken', async () => {
+      const properties = await platform.storage.queue('orders').getProperties();
+      return properties.approximateMessagesCount === 0 ? true : undefined;
+    });
+
+    expect(job.output).toMatchObject({ status: 'completed' });
+    expect(await balanceOf(platform.storage, 'c-alice')).toBe(before + 4500);
+  });
+
   it('moves a malformed message to poison at once with its reason, and requeues it on request', async () => {
     await dropOrder('orders', 'this is not an order');
 
