@@ -170,6 +170,29 @@ describe('Azure Storage task hub backend', () => {
     expect(item.messages[0]?.message.event).toMatchObject({ EventType: EventType.TimerFired, TimerId: 7 });
   });
 
+  it('moves a control message that is not task hub JSON to the poison queue with its reason and keeps going', async () => {
+    const backend = await started();
+    const queue = backend.names.controlQueues[0] as string;
+    await storage.queue.getQueueClient(queue).sendMessage('not a task message');
+    const poison = storage.queue.getQueueClient(`${queue}-poison`);
+    const [moved] = await waitFor('the poison message', async () => {
+      const { receivedMessageItems } = await poison.receiveMessages();
+      return receivedMessageItems.length > 0 && receivedMessageItems;
+    });
+    expect(JSON.parse(moved?.messageText ?? '{}')).toMatchObject({
+      queue,
+      text: 'not a task message',
+      reason: expect.stringContaining(`Message on queue '${queue}' is not JSON`) as unknown,
+    });
+
+    const { instance, message } = startOf('after-poison');
+    await backend.createInstance(instance, message);
+    const item = await lockWithin('a work item after the poison message', (s) =>
+      backend.lockNextOrchestrationWorkItem(s),
+    );
+    expect(item.instanceId).toBe('after-poison');
+  });
+
   it('writes a checkpoint of more than 99 events in several batches', async () => {
     const backend = await started();
     const { instance, message } = startOf('fanout-1');
