@@ -49,7 +49,7 @@ describeBuilt('Azure Storage task hub across host processes', () => {
   ) {
     try {
       return await waitFor('every orchestration to complete', () => completedStates(backend, ids), {
-        timeoutMs: 120_000,
+        timeoutMs: 180_000,
         intervalMs: 250,
       });
     } catch (error) {
@@ -130,7 +130,7 @@ describeBuilt('Azure Storage task hub across host processes', () => {
     } finally {
       app.remove();
     }
-  }, 300_000);
+  }, 420_000);
 
   it('runs two hosts on one task hub with every orchestration and activity completing exactly once', async () => {
     const hubName = uniqueHubName();
@@ -176,5 +176,5 @@ describeBuilt('Azure Storage task hub across host processes', () => {
     } finally {
       app.remove();
     }
-  }, 300_000);
+  }, 420_000);
 });
