@@ -53,9 +53,8 @@ describe('the Durable engine on the Azure Storage task hub (Azurite), real time'
     const loop = await durable.startNew('loop', 0);
     const counter = await durable.startNew('counterUser', 'az-c');
     await durable.raiseEvent(loop, 'done', 'az');
-    const [p, l, c] = await Promise.all(
-      [parent, loop, counter].map((id) => durable.waitForCompletion(id, { timeoutMs: 30_000 })),
-    );
+    const wait = (id: string) => durable.waitForCompletion(id, { timeoutMs: 30_000 });
+    const [p, l, c] = await Promise.all([wait(parent), wait(loop), wait(counter)]);
     expect(output(p)).toMatchObject({ generated: { input: { from: 'parent' }, parent: 'az-parent' } });
     expect(output(l)).toEqual({ n: 3, event: 'az' });
     expect(output(c)).toEqual({ value: 6, after: 6 });
@@ -76,9 +75,8 @@ describe('the Durable engine on the Azure Storage task hub (Azurite), real time'
     const nonDeterministic = await durable.startNew('nonDeterministic', undefined, 'az-nd');
     const big = { blob: 'z'.repeat(2 * 1024 * 1024) };
     const large = await durable.startNew('echoLarge', big);
-    const [f, n, g] = await Promise.all(
-      [failing, nonDeterministic, large].map((id) => durable.waitForCompletion(id, { timeoutMs: 30_000 })),
-    );
+    const wait = (id: string) => durable.waitForCompletion(id, { timeoutMs: 30_000 });
+    const [f, n, g] = await Promise.all([wait(failing), wait(nonDeterministic), wait(large)]);
     expect(output(f)).toEqual(expect.stringContaining('failingActivity refused: az'));
     expect(n.runtimeStatus).toBe('Failed');
     expect(output(n)).toEqual(expect.stringContaining("instance 'az-nd'"));
