@@ -1,7 +1,8 @@
 import type { AddressInfo, Server, Socket } from 'node:net';
 import { create_container, type Connection, type Container, type EventContext } from 'rhea';
 import { ClientConnection, type BrokerContext } from './clientConnection';
-import { destroyTransport } from './rheaInternals';
+import { acknowledgePromptly } from './promptAcks';
+import { destroyTransport, socketOf } from './rheaInternals';
 
 /** How often the clock runs: lock, session and TTL expiry, scheduled messages, journal flush. */
 const tickIntervalMs = 100;
@@ -16,6 +17,8 @@ export class BrokerServer {
   private readonly container: Container;
   private readonly clients = new Map<Connection, ClientConnection>();
   private readonly sockets = new Set<Socket>();
+  /** Sockets past the AMQP open exchange. */
+  private readonly openSockets = new WeakSet<Socket>();
   private server: Server | undefined;
   private ticker: NodeJS.Timeout | undefined;
   private nextConnectionId = 1;
@@ -37,6 +40,7 @@ export class BrokerServer {
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
+      acknowledgePromptly(socket, () => this.openSockets.has(socket));
     });
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);
@@ -83,6 +87,10 @@ export class BrokerServer {
     container.on('connection_open', (event: EventContext) => {
       const id = `connection-${this.nextConnectionId++}`;
       this.clients.set(event.connection, new ClientConnection(event.connection, id, this.context));
+      const socket = socketOf(event.connection);
+      if (socket) {
+        this.openSockets.add(socket);
+      }
       this.context.logger.debug('Service Bus connection opened', { connection: id });
     });
     container.on('sender_open', (event: EventContext) => {

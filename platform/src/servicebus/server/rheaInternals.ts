@@ -134,6 +134,11 @@ export function destroyTransport(connection: Connection): void {
   target.eof();
 }
 
+/** The socket under a server-side connection. */
+export function socketOf(connection: Connection): Socket | undefined {
+  return (connection as unknown as ConnectionInternals).socket;
+}
+
 function registerProcessing(connection: Connection): void {
   (connection as unknown as { _register(): void })._register();
 }
