@@ -39,6 +39,16 @@ describe('topics and subscriptions', () => {
               { name: 'to-queue', properties: { ForwardTo: 'forwarded' } },
               { name: 'managed' },
               {
+                name: 'sessioned',
+                properties: { RequiresSession: true },
+                rules: [
+                  {
+                    Name: 'label',
+                    Properties: { FilterType: 'Correlation', CorrelationFilter: { Label: 'session-check' } },
+                  },
+                ],
+              },
+              {
                 name: 'dead-forward',
                 properties: { ForwardDeadLetteredMessagesTo: 'dead-letters-here', MaxDeliveryCount: 1 },
                 rules: [sqlRule('poison', 'poison = TRUE')],
@@ -196,6 +206,27 @@ describe('topics and subscriptions', () => {
     await client
       .createReceiver('forwarded', { receiveMode: 'receiveAndDelete' })
       .receiveMessages(5, { maxWaitTimeInMs: 500 });
+  });
+
+  it('dead-letters a message without a session id that reaches a session-enabled subscription', async () => {
+    const client = broker.client();
+    await client.createSender('orders').sendMessages([
+      { body: 'no session', subject: 'session-check', messageId: 'nosession-1' },
+      { body: 'with session', subject: 'session-check', sessionId: 's-1' },
+    ]);
+    const dlq = client.createReceiver('orders', 'sessioned', {
+      subQueueType: 'deadLetter',
+      receiveMode: 'receiveAndDelete',
+    });
+    const [dead] = await dlq.receiveMessages(1, { maxWaitTimeInMs: 2000 });
+    expect([dead?.messageId, dead?.deadLetterReason]).toEqual(['nosession-1', 'Session id is null.']);
+    const session = await client.acceptSession('orders', 'sessioned', 's-1', { receiveMode: 'receiveAndDelete' });
+    expect((await session.receiveMessages(1, { maxWaitTimeInMs: 2000 }))[0]?.body).toBe('with session');
+    await drain(client, 'all');
+    await drain(client, 'managed');
+    await client
+      .createReceiver('forwarded', { receiveMode: 'receiveAndDelete' })
+      .receiveMessages(5, { maxWaitTimeInMs: 300 });
   });
 
   it('refuses sending to a subscription and receiving from a topic', async () => {
