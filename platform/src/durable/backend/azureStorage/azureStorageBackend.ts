@@ -373,12 +373,22 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       if (!message) {
         return undefined;
       }
-      if (!message.claimed && (await this.#completionRecorded(message))) {
+      if (!message.claimed && (await this.#checkedCompletion(message))) {
         await this.#deleteQuietly(this.#workItems, message);
         continue;
       }
       this.#activities.set(message.messageId, message);
       return { id: message.messageId, dequeueCount: message.dequeueCount, message: message.message };
+    }
+  }
+
+  /** `#completionRecorded`, releasing the message for a later try when the history cannot be read. */
+  async #checkedCompletion(message: DequeuedMessage): Promise<boolean> {
+    try {
+      return await this.#completionRecorded(message);
+    } catch (error) {
+      await this.#workItems.release(message, 0).catch(() => undefined);
+      throw error;
     }
   }
 
