@@ -13,7 +13,7 @@
 // signal orchestrations. The alternative, hosting the status API on the worker, would keep the task hub away from the
 // API app entirely but expose the worker's HTTP surface to callers; reading status is the smaller grant. This relies on
 // the Durable extension creating no task hub resources in an app whose orchestrator, activity and entity functions are
-// all disabled; docs/deploy-to-azure.md says what to grant if that ever changes.
+// all disabled; the README's "Deploy to Azure" section says what to grant if that ever changes.
 
 targetScope = 'subscription'
 
