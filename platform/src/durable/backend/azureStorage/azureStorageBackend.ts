@@ -26,6 +26,7 @@ import { HistoryStore, type LoadedHistory } from './tracking/historyStore';
 import { repairedInstance } from './tracking/instanceRepair';
 import { InstanceStore } from './tracking/instanceStore';
 import { TaskHubResources } from './taskHubResources';
+import { ActivityWorkItems } from './activityWorkItems';
 import { withTimeout, mapLimited } from './async';
 
 /** Settings of the Azure Storage backend beyond the common ones. */
@@ -48,8 +49,6 @@ interface LockedOrchestration {
 
 // Sends and deletes of one checkpoint run this many at a time (a fan-out schedules thousands).
 const storageConcurrency = 64;
-// Activity messages claimed at send time beyond this many waiting ones are left on the queue for any host.
-const maxClaimedActivities = 64;
 
 /**
  * The task hub in Azure Storage (Azurite locally), laid out like DurableTask.AzureStorage so Storage Explorer
@@ -72,7 +71,7 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
   readonly #workPoller: WorkItemPoller;
   readonly #leases: PartitionLeaseManager;
   readonly #locked = new WeakMap<OrchestrationWorkItem, LockedOrchestration>();
-  readonly #activities = new Map<string, DequeuedMessage>();
+  readonly #activities: ActivityWorkItems;
   readonly #stopping = new AbortController();
   #created = false;
 
@@ -103,6 +102,17 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       visibilityTimeoutMs: options.workItemVisibilityTimeoutMs,
       maxPollingIntervalMs: options.maxPollingIntervalMs,
       prefetch: 32,
+    });
+    this.#activities = new ActivityWorkItems({
+      queue: this.#workItems,
+      poller: this.#workPoller,
+      history: this.#history,
+      clock,
+      maxPollingIntervalMs: options.maxPollingIntervalMs,
+      visibilityTimeoutMs: options.workItemVisibilityTimeoutMs,
+      stopping: this.#stopping.signal,
+      ownsInstance: (instanceId) => this.#pollers.has(partitionIndexOf(instanceId, this.partitionCount)),
+      sendResponse: (response, sender) => this.#sendToInstance(response, sender),
     });
     this.#leases = new PartitionLeaseManager({
       container: storage.blob.getContainerClient(this.names.leaseContainer),
@@ -158,7 +168,7 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
     this.#sessions.close();
     await this.#leases.stop();
     await this.#workPoller.stop();
-    await Promise.allSettled(this.#workPoller.drainBuffer().map((m) => this.#workItems.release(m, 0)));
+    await this.#activities.releaseBuffered();
   }
 
   /**
@@ -301,7 +311,7 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       await mapLimited(
         locked.batch.messages.filter((m) => consumed.has(m.messageId)),
         storageConcurrency,
-        (m) => this.#deleteQuietly(queue, m),
+        (m) => queue.deleteIfHeld(m),
       );
     } finally {
       await this.#release(locked.batch, unconsumed, checkpoint.releaseDelayMs ?? 0, locked.batch.messages);
@@ -349,106 +359,22 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
     }
   }
 
-  async #deleteQuietly(queue: TaskHubQueue, message: DequeuedMessage): Promise<void> {
-    try {
-      await queue.delete(message);
-    } catch (error) {
-      // Already deleted, or redelivered under a new pop receipt: the duplicate is the engine's to drop.
-      if (!failedWith(error, 400, 404)) {
-        throw error;
-      }
-    }
-  }
-
   // --- activities -----------------------------------------------------------------------------------------
 
-  async lockNextActivityWorkItem(signal: AbortSignal): Promise<ActivityWorkItem | undefined> {
-    for (;;) {
-      const message = await withTimeout(
-        this.#options.clock,
-        this.#options.maxPollingIntervalMs,
-        [signal, this.#stopping.signal],
-        (s) => this.#workPoller.take(s),
-      );
-      if (!message) {
-        return undefined;
-      }
-      if (!message.claimed && (await this.#checkedCompletion(message))) {
-        await this.#deleteQuietly(this.#workItems, message);
-        continue;
-      }
-      this.#activities.set(message.messageId, message);
-      return { id: message.messageId, dequeueCount: message.dequeueCount, message: message.message };
-    }
+  lockNextActivityWorkItem(signal: AbortSignal): Promise<ActivityWorkItem | undefined> {
+    return this.#activities.lockNext(signal);
   }
 
-  /** `#completionRecorded`, releasing the message for a later try when the history cannot be read. */
-  async #checkedCompletion(message: DequeuedMessage): Promise<boolean> {
-    try {
-      return await this.#completionRecorded(message);
-    } catch (error) {
-      await this.#workItems.release(message, 0).catch(() => undefined);
-      throw error;
-    }
+  renewActivityWorkItem(workItem: ActivityWorkItem): Promise<void> {
+    return this.#activities.renew(workItem);
   }
 
-  /**
-   * True when the orchestration's history already holds this activity's completion: the host that ran it crashed
-   * after its response was checkpointed but before it deleted the activity message. Running it again would repeat
-   * a side effect whose result is already recorded, so the message is dropped instead. Messages this host sent and
-   * claimed itself cannot be in that state and skip the check.
-   */
-  async #completionRecorded(message: DequeuedMessage): Promise<boolean> {
-    const { instanceId, executionId, event } = message.message;
-    const owned = this.#pollers.has(partitionIndexOf(instanceId, this.partitionCount));
-    const history = owned ? await this.#history.load(instanceId) : await this.#history.read(instanceId);
-    if (executionId !== undefined && history.executionId !== executionId) {
-      return false;
-    }
-    return history.events.some(
-      (e) =>
-        (e.EventType === EventType.TaskCompleted || e.EventType === EventType.TaskFailed) &&
-        e.TaskScheduledId === event.EventId,
-    );
+  completeActivityWorkItem(workItem: ActivityWorkItem, response: TaskMessage): Promise<void> {
+    return this.#activities.complete(workItem, response);
   }
 
-  async renewActivityWorkItem(workItem: ActivityWorkItem): Promise<void> {
-    const message = this.#activity(workItem);
-    await this.#workItems.release(message, this.#options.workItemVisibilityTimeoutMs);
-  }
-
-  async completeActivityWorkItem(workItem: ActivityWorkItem, response: TaskMessage): Promise<void> {
-    const message = this.#activity(workItem);
-    await this.#sendAll([], [response], workItem.message.instanceId);
-    this.#activities.delete(workItem.id);
-    try {
-      await this.#workItems.delete(message);
-    } catch (error) {
-      if (failedWith(error, 400, 404)) {
-        throw new WorkItemLostError(workItem.message.instanceId, 'its lock expired and the message was redelivered');
-      }
-      throw error;
-    }
-  }
-
-  async abandonActivityWorkItem(workItem: ActivityWorkItem, delayMs = 0): Promise<void> {
-    const message = this.#activity(workItem);
-    this.#activities.delete(workItem.id);
-    try {
-      await this.#workItems.release(message, delayMs);
-    } catch (error) {
-      if (!failedWith(error, 400, 404)) {
-        throw error;
-      }
-    }
-  }
-
-  #activity(workItem: ActivityWorkItem): DequeuedMessage {
-    const message = this.#activities.get(workItem.id);
-    if (!message) {
-      throw new WorkItemLostError(workItem.message.instanceId, 'it was already completed or abandoned');
-    }
-    return message;
+  abandonActivityWorkItem(workItem: ActivityWorkItem, delayMs = 0): Promise<void> {
+    return this.#activities.abandon(workItem, delayMs);
   }
 
   // --- sending --------------------------------------------------------------------------------------------
@@ -459,21 +385,9 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
     sender?: string,
   ): Promise<void> {
     await Promise.all([
-      mapLimited(activities, storageConcurrency, (message) => this.#sendActivity(message, sender)),
+      mapLimited(activities, storageConcurrency, (message) => this.#activities.send(message, sender)),
       mapLimited(orchestrations, storageConcurrency, (message) => this.#sendToInstance(message, sender)),
     ]);
-  }
-
-  /** Sends an activity message, claimed for this host's dispatchers while they are not far behind. */
-  async #sendActivity(message: TaskMessage, sender?: string): Promise<void> {
-    const claim = !this.#stopping.signal.aborted && this.#workPoller.bufferedCount < maxClaimedActivities;
-    const claimForMs = claim ? this.#options.workItemVisibilityTimeoutMs : undefined;
-    const { claimed } = await this.#workItems.send(message, { sender, claimForMs });
-    if (claimed) {
-      this.#workPoller.inject(claimed);
-    } else {
-      this.#workPoller.wake();
-    }
   }
 
   /**

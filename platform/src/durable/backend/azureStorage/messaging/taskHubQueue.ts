@@ -3,6 +3,7 @@ import type { QueueClient } from '@azure/storage-queue';
 import type { Clock } from '../../../../clock/clock';
 import type { TaskMessage } from '../../types';
 import type { LargePayloadStore } from '../largePayloads';
+import { failedWith } from '../storageErrors';
 import {
   fromMessageData,
   fromQueueMessageText,
@@ -158,6 +159,20 @@ export class TaskHubQueue {
     await this.client.deleteMessage(message.messageId, message.popReceipt);
     if (message.blobName) {
       await this.payloads.delete(message.blobName);
+    }
+  }
+
+  /**
+   * Deletes a handled message unless it is already gone or was redelivered under a new pop receipt; a copy left
+   * behind is a duplicate the engine drops.
+   */
+  async deleteIfHeld(message: { messageId: string; popReceipt: string; blobName?: string }): Promise<void> {
+    try {
+      await this.delete(message);
+    } catch (error) {
+      if (!failedWith(error, 400, 404)) {
+        throw error;
+      }
     }
   }
 
