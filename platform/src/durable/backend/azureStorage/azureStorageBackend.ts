@@ -16,12 +16,12 @@ import type {
 import { EventType, terminalStatuses } from '../types';
 import { defaultLeaseTimings, PartitionLeaseManager, type LeaseTimings } from './leases/partitionLeaseManager';
 import { LargePayloadStore } from './largePayloads';
-import { ControlQueuePoller } from './messaging/controlQueuePoller';
+import { ControlPartitions } from './controlPartitions';
 import { OrchestrationSessions, type SessionBatch } from './messaging/orchestrationSessions';
 import { TaskHubQueue, type DequeuedMessage } from './messaging/taskHubQueue';
 import { WorkItemPoller } from './messaging/workItemPoller';
 import { failedWith } from './storageErrors';
-import { partitionIndexOf, taskHubNames, type TaskHubNames } from './taskHubNames';
+import { taskHubNames, type TaskHubNames } from './taskHubNames';
 import { HistoryStore, type LoadedHistory } from './tracking/historyStore';
 import { repairedInstance } from './tracking/instanceRepair';
 import { InstanceStore } from './tracking/instanceStore';
@@ -64,10 +64,9 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
   readonly #resources: TaskHubResources;
   readonly #history: HistoryStore;
   readonly #instances: InstanceStore;
-  readonly #controlQueues: TaskHubQueue[];
   readonly #workItems: TaskHubQueue;
   readonly #sessions = new OrchestrationSessions();
-  readonly #pollers = new Map<number, ControlQueuePoller>();
+  readonly #partitions: ControlPartitions;
   readonly #workPoller: WorkItemPoller;
   readonly #leases: PartitionLeaseManager;
   readonly #locked = new WeakMap<OrchestrationWorkItem, LockedOrchestration>();
@@ -93,7 +92,24 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
         clock,
         options.maxQueueDelaySeconds,
       );
-    this.#controlQueues = this.names.controlQueues.map(queue);
+    this.#partitions = new ControlPartitions({
+      queues: this.names.controlQueues.map(queue),
+      sessions: this.#sessions,
+      clock,
+      logger: options.logger,
+      batchSize: options.controlQueueBatchSize,
+      visibilityTimeoutMs: options.controlQueueVisibilityTimeoutMs,
+      maxPollingIntervalMs: options.maxPollingIntervalMs,
+      bufferThreshold: options.controlQueueBufferThreshold ?? 256,
+      takeoverGraceMs: (options.leaseTimings?.renewIntervalMs ?? defaultLeaseTimings.renewIntervalMs) + 1_000,
+      stopping: this.#stopping.signal,
+      owns: (partition) => this.#leases.owns(partition),
+      // Another host may have checkpointed this partition's instances since this host last held it.
+      onStarted: () => {
+        this.#history.forget();
+        this.#instances.forget();
+      },
+    });
     this.#workItems = queue(this.names.workItemQueue);
     this.#workPoller = new WorkItemPoller({
       queue: this.#workItems,
@@ -111,7 +127,7 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       maxPollingIntervalMs: options.maxPollingIntervalMs,
       visibilityTimeoutMs: options.workItemVisibilityTimeoutMs,
       stopping: this.#stopping.signal,
-      ownsInstance: (instanceId) => this.#pollers.has(partitionIndexOf(instanceId, this.partitionCount)),
+      ownsInstance: (instanceId) => this.#partitions.isActiveFor(instanceId),
       sendResponse: (response, sender) => this.#sendToInstance(response, sender),
     });
     this.#leases = new PartitionLeaseManager({
@@ -121,8 +137,8 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
       timings: { ...defaultLeaseTimings, ...options.leaseTimings },
       clock,
       logger: options.logger,
-      onAcquired: (partition, stolen) => this.#onAcquired(partition, stolen),
-      onLost: (partition) => this.#stopPartition(partition),
+      onAcquired: (partition, stolen) => this.#partitions.acquired(partition, stolen),
+      onLost: (partition) => this.#partitionLost(partition),
     });
   }
 
@@ -171,49 +187,8 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
     await this.#activities.releaseBuffered();
   }
 
-  /**
-   * Starts work on an acquired partition. A partition taken over from a live host starts one renewal period
-   * later: by then the old owner has failed to renew and stopped receiving, so the two hosts never work on one
-   * instance at the same time (which would be safe, but would run activities of the loser twice).
-   */
-  #onAcquired(partition: number, stolen: boolean): void {
-    if (!stolen) {
-      this.#startPartition(partition);
-      return;
-    }
-    const graceMs = (this.#options.leaseTimings?.renewIntervalMs ?? defaultLeaseTimings.renewIntervalMs) + 1_000;
-    this.#options.clock.schedule(graceMs, () => {
-      if (this.#leases.owns(partition) && !this.#pollers.has(partition) && !this.#stopping.signal.aborted) {
-        this.#startPartition(partition);
-      }
-    });
-  }
-
-  #startPartition(partition: number): void {
-    // Another host may have checkpointed this partition's instances since this host last held it.
-    this.#history.forget();
-    this.#instances.forget();
-    const poller = new ControlQueuePoller({
-      partition,
-      queue: this.#controlQueue(partition),
-      sessions: this.#sessions,
-      clock: this.#options.clock,
-      logger: this.#options.logger,
-      batchSize: this.#options.controlQueueBatchSize,
-      visibilityTimeoutMs: this.#options.controlQueueVisibilityTimeoutMs,
-      maxPollingIntervalMs: this.#options.maxPollingIntervalMs,
-      bufferThreshold: this.#options.controlQueueBufferThreshold ?? 256,
-    });
-    this.#pollers.set(partition, poller);
-    poller.start();
-  }
-
-  async #stopPartition(partition: number): Promise<void> {
-    const poller = this.#pollers.get(partition);
-    this.#pollers.delete(partition);
-    await poller?.stop();
-    const dropped = this.#sessions.dropPartition(partition);
-    await Promise.allSettled(dropped.map((message) => this.#controlQueue(partition).release(message, 0)));
+  async #partitionLost(partition: number): Promise<void> {
+    await this.#partitions.lost(partition);
     this.#history.forget();
   }
 
@@ -390,31 +365,12 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
     ]);
   }
 
-  /**
-   * Sends a message to an instance's control queue. When this host owns the partition the message is claimed and
-   * handed to the sessions at once; a delayed message wakes the partition's poller when it falls due.
-   */
-  async #sendToInstance(message: TaskMessage, sender?: string): Promise<void> {
-    const partition = partitionIndexOf(message.instanceId, this.partitionCount);
-    const poller = this.#pollers.get(partition);
-    const claim =
-      poller !== undefined &&
-      !this.#stopping.signal.aborted &&
-      this.#sessions.pendingCount(partition) < (this.#options.controlQueueBufferThreshold ?? 256);
-    const claimForMs = claim ? this.#options.controlQueueVisibilityTimeoutMs : undefined;
-    const { visibleAt, claimed } = await this.#controlQueue(partition).send(message, { sender, claimForMs });
-    if (claimed && this.#pollers.get(partition) === poller) {
-      this.#sessions.add(partition, [claimed]);
-    } else if (claimed) {
-      // The partition moved while sending: leave the message to its new owner.
-      await this.#controlQueue(partition).release(claimed, 0);
-    } else {
-      poller?.wakeAt(visibleAt);
-    }
+  #sendToInstance(message: TaskMessage, sender?: string): Promise<void> {
+    return this.#partitions.send(message, sender);
   }
 
   #controlQueue(partition: number): TaskHubQueue {
-    return this.#controlQueues[partition] as TaskHubQueue;
+    return this.#partitions.queue(partition);
   }
 
   // --- client operations ----------------------------------------------------------------------------------
