@@ -35,7 +35,7 @@ function prepareApp(values, hostJson) {
 }
 
 /** Starts the bench app; `events` receives handler starts and finished invocations with performance.now(). */
-async function startHost(azurite, queues, hostJson, events, beforeStart = async () => {}) {
+async function startHost(azurite, queues, hostJson, events, beforeStart = async () => {}, hostOptions = {}) {
   const suffix = randomBytes(4).toString('hex');
   const names = {
     PickupQueue: `pickup-${suffix}`,
@@ -50,6 +50,7 @@ async function startHost(azurite, queues, hostJson, events, beforeStart = async 
     appDir,
     port: 0,
     env: { AzureWebJobsStorage: azurite.connectionString },
+    ...hostOptions,
     logSink: (record) => {
       if (record.message === 'handler started') {
         events.emit('started', record.fields.function, performance.now());
@@ -232,6 +233,11 @@ async function main() {
   const wake = await measureWake(queues.getQueueClient(host.names.KickQueue), events, idleGap);
   await host.stop();
 
+  // As `npm start` runs it: the embedded Azurite tells the host when a message lands.
+  const woken = await startHost(azurite, queues, {}, events, undefined, { queueArrivals: azurite.queueArrivals });
+  const arrivalPickup = await measurePickup(queues.getQueueClient(woken.names.PickupQueue), events, 'pickup', idleGap);
+  await woken.stop();
+
   const fastHostJson = { extensions: { queues: { maxPollingInterval: '00:00:00.100' } } };
   const fast = await startHost(azurite, queues, fastHostJson, events);
   const fastPickup = await measurePickup(queues.getQueueClient(fast.names.PickupQueue), events, 'pickup', () => 500);
@@ -251,6 +257,7 @@ async function main() {
   await azurite.close();
 
   describe('queue pickup, idle, default maxPollingInterval 2 s (Development)', pickup);
+  describe('queue pickup, idle, embedded Azurite arrival notice (npm start)', arrivalPickup);
   describe('queue pickup, idle, maxPollingInterval 00:00:00.100', fastPickup);
   describe('queue pickup through an output binding of the same host (wake-up), kick start → woken start', wake);
   console.log('goal: idle pickup p50 ≤ 150 ms');

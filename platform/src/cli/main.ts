@@ -6,6 +6,7 @@ import { FunctionsHost } from '../host/host';
 import { createLogger, type Logger } from '../host/logger';
 import type { ServiceBusBroker } from '../servicebus';
 import type { EmbeddedAzurite } from '../storage/azurite';
+import type { QueueArrivalSource } from '../storage/queueArrivals';
 import type { DevelopmentStorageEndpoint } from '../storage/storageAccount';
 import { parseStartArgs, usage, type StartArgs } from './args';
 import { runBeforeStart } from './beforeStart';
@@ -32,6 +33,7 @@ async function main(argv: string[]): Promise<number> {
       port: args.port,
       verbose: args.verbose,
       developmentStorage: services.storage,
+      queueArrivals: services.queueArrivals,
     });
   } catch (error) {
     await services.stop();
@@ -43,6 +45,7 @@ async function main(argv: string[]): Promise<number> {
 
 interface LocalServices {
   readonly storage: DevelopmentStorageEndpoint | undefined;
+  readonly queueArrivals: QueueArrivalSource | undefined;
   stop(): Promise<void>;
 }
 
@@ -55,6 +58,9 @@ async function startServices(appDir: string, args: StartArgs, logger: Logger): P
   const services: LocalServices = {
     get storage() {
       return storage;
+    },
+    get queueArrivals() {
+      return azurite?.queueArrivals;
     },
     async stop() {
       await broker?.stop();

@@ -10,6 +10,7 @@ import {
   type DevelopmentStorageEndpoint,
   type StorageAccount,
 } from '../storage/storageAccount';
+import type { QueueArrivalSource } from '../storage/queueArrivals';
 import { LanguageWorker, type WorkerLogHandler } from '../worker/languageWorker';
 import { Executor } from './executor';
 import type { Extension, HostContext } from './extension';
@@ -34,6 +35,11 @@ export interface HostOptions {
   extensions?: Extension[];
   /** Where `UseDevelopmentStorage=true` points (the embedded Azurite's ports). */
   developmentStorage?: DevelopmentStorageEndpoint;
+  /**
+   * Arrivals in the embedded Azurite's queues. Queue listeners then wake when work lands instead of waiting out
+   * their polling back-off; without it they poll exactly like the real host.
+   */
+  queueArrivals?: QueueArrivalSource;
   /** How long shutdown waits for in-flight invocations; default 30 s. */
   shutdownGraceMs?: number;
 }
@@ -117,7 +123,7 @@ export class FunctionsHost {
     );
 
     try {
-      await host.#startExtensions(clock, options.developmentStorage);
+      await host.#startExtensions(clock, options);
     } catch (error) {
       await server.close();
       throw error;
@@ -151,7 +157,13 @@ export class FunctionsHost {
     this.logger.info('Host stopped');
   }
 
-  async #startExtensions(clock: Clock, developmentStorage: DevelopmentStorageEndpoint | undefined): Promise<void> {
+  async #startExtensions(clock: Clock, options: HostOptions): Promise<void> {
+    const { developmentStorage, queueArrivals } = options;
+    const events = new HostEvents();
+    if (queueArrivals) {
+      const unsubscribe = queueArrivals((arrival) => events.emit('queueMessageAdded', arrival));
+      this.stopController.signal.addEventListener('abort', unsubscribe, { once: true });
+    }
     const accounts = new Map<string, StorageAccount>();
     const context: HostContext = {
       appDir: this.appDir,
@@ -164,7 +176,7 @@ export class FunctionsHost {
       executor: this.executor,
       functions: this.functions,
       workerCapabilities: this.worker.capabilities,
-      events: new HostEvents(),
+      events,
       http: this.server,
       baseUrl: this.baseUrl,
       stopping: this.stopController.signal,

@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { developmentAccount, developmentConnectionString } from './developmentAccount';
+import { watchQueueArrivals, type QueueArrivalSource } from './queueArrivals';
 
 /** Ports of a running Azurite; 0 asks for free ports. */
 export interface AzuritePorts {
@@ -18,6 +19,8 @@ export interface EmbeddedAzurite {
   readonly connectionString: string;
   /** Where data is kept; undefined when in memory. */
   readonly location: string | undefined;
+  /** Tells in-process listeners when a queue message becomes visible (see `watchQueueArrivals`). */
+  readonly queueArrivals: QueueArrivalSource;
   close(): Promise<void>;
 }
 
@@ -121,6 +124,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
   );
   const servers = [blob, queue, table];
   await startAll(servers);
+  const arrivals = watchQueueArrivals(queue);
 
   const ports = { blob: portOf(blob), queue: portOf(queue), table: portOf(table) };
   return {
@@ -128,7 +132,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
     ports,
     location,
     connectionString: developmentConnectionString(host, ports),
+    queueArrivals: arrivals.source,
     async close() {
+      arrivals.close();
       await Promise.all(servers.map((server) => server.close()));
     },
   };

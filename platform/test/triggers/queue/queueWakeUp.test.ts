@@ -2,6 +2,7 @@ import { QueueServiceClient } from '@azure/storage-queue';
 import { VirtualClock } from '../../../src/clock/virtualClock';
 import type { EmbeddedAzurite } from '../../../src/storage/azurite';
 import { startTestAzurite } from '../../helpers/testHost';
+import { waitFor } from '../../helpers/waitFor';
 import { receiveJson, sendJson, startQueueApp, uniqueQueueAppNames, type QueueApp } from './queueTestApp';
 
 describe('queue listener wake-up', () => {
@@ -31,5 +32,20 @@ describe('queue listener wake-up', () => {
 
     expect(ended).toEqual({ step: 'wake', relayed: true, ended: true });
     expect(clock.now()).toBe(startedAt);
+  });
+
+  it('picks up a message sent from outside at once when the embedded emulator reports its arrival', async () => {
+    // The clock never moves, so listeners that found their queues empty sleep until something wakes them.
+    const clock = new VirtualClock();
+    const names = uniqueQueueAppNames();
+    await app?.stop();
+    app = await startQueueApp(azurite, { clock, names, queueArrivals: azurite.queueArrivals });
+    const queueFunctions = app.host.functions.filter((fn) => fn.trigger.type === 'queueTrigger').length;
+    await waitFor('every queue listener to back off', () => clock.pendingTimers >= queueFunctions);
+
+    await sendJson(app.queue(names.EchoQueue), { arrived: 'from outside' });
+    const [echoed] = await receiveJson<{ item: unknown }>(app.queue(names.EchoOutQueue));
+
+    expect(echoed?.item).toEqual({ arrived: 'from outside' });
   });
 });
