@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { ConfigurationError } from '../errors';
-import type { LogLevel, LogLevelMap } from '../host/logger';
+import { levelsByDotnetName, type LogLevelMap } from '../host/logger';
 import { describe, isObject, readJsonObject } from './jsonFile';
 import { parseTimeSpan } from './timeSpan';
 
@@ -116,20 +116,10 @@ function readFunctionTimeout(value: unknown, file: string): number | undefined {
   return ms;
 }
 
-const levelNames: Record<string, LogLevel> = {
-  trace: 'trace',
-  debug: 'debug',
-  information: 'info',
-  warning: 'warn',
-  error: 'error',
-  critical: 'error',
-  none: 'none',
-};
-
 function readLogLevels(section: Record<string, unknown>, file: string): LogLevelMap {
   const levels: LogLevelMap = { default: 'info' };
   for (const [category, value] of Object.entries(section)) {
-    const level = typeof value === 'string' ? levelNames[value.toLowerCase()] : undefined;
+    const level = typeof value === 'string' ? levelsByDotnetName[value.toLowerCase()] : undefined;
     if (!level) {
       throw new ConfigurationError(
         `${file}: "logging.logLevel.${category}" must be one of Trace, Debug, Information, Warning, Error, ` +

@@ -19,7 +19,7 @@ import { indexFunctions, type FunctionDefinition } from './functionIndex';
 import { HostEvents } from './hostEvents';
 import { resolveHostId } from './hostId';
 import { HostHttpServer } from './httpServer';
-import { createLogger, type LogSink, type Logger } from './logger';
+import { createLogger, levelsByDotnetName, type LogSink, type Logger } from './logger';
 import { registerAdminRoutes } from './adminRoutes';
 
 /** How to start a host. Everything but `appDir` has the Core Tools default. */
@@ -236,22 +236,13 @@ function extensionsByType(extensions: readonly Extension[]): Map<string, Extensi
   return map;
 }
 
-const workerLevels = {
-  trace: 'trace',
-  debug: 'debug',
-  information: 'info',
-  warning: 'warn',
-  error: 'error',
-  critical: 'error',
-} as const;
-
 /** User logs go to `Function.<name>.User`, library system logs to `Host.Worker`; `none` is dropped. */
 function workerLogHandler(logger: Logger): WorkerLogHandler {
   return (entry, invocation) => {
-    if (entry.level === 'none') {
+    const level = levelsByDotnetName[entry.level];
+    if (level === undefined || level === 'none') {
       return;
     }
-    const level = workerLevels[entry.level];
     if (invocation && entry.category === 'user') {
       logger.forCategory(`Function.${invocation.functionName}.User`).log(level, entry.message, {
         function: invocation.functionName,

@@ -4,6 +4,17 @@ import { redactSecrets } from './redact';
 export const logLevels = ['trace', 'debug', 'info', 'warn', 'error', 'none'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
+/** Level names as .NET and the Node.js worker spell them (lower-cased), mapped to this logger's levels. */
+export const levelsByDotnetName: Readonly<Record<string, LogLevel>> = {
+  trace: 'trace',
+  debug: 'debug',
+  information: 'info',
+  warning: 'warn',
+  error: 'error',
+  critical: 'error',
+  none: 'none',
+};
+
 /** Structured context of a log line: function, invocationId, trigger, durationMs, outcome, queue, … */
 export type LogFields = Record<string, string | number | boolean | undefined | null>;
 

@@ -55,52 +55,32 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
   const at = (file: string) => (location ? path.join(location, file) : file);
   const persistence = (name: string) => [{ locationId: 'Default', locationPath: at(name), maxConcurrency: 1 }];
 
-  // Argument order differs between services (see Azurite's *Configuration constructors).
-  const blob = new modules.BlobServer(
-    new modules.BlobConfiguration(
+  // Blob and queue configurations share one argument order; the table's differs (see Azurite's *Configuration).
+  const extentService = (Configuration: ConfigurationClass, port: number, name: 'blob' | 'queue') =>
+    new Configuration(
       host,
-      options.ports?.blob ?? 10000,
+      port,
+      undefined, // keep-alive timeout: Azurite's default
+      at(`__azurite_db_${name}__.json`),
+      at(`__azurite_db_${name}_extent__.json`),
+      persistence(`__${name}storage__`),
+      false, // access log
       undefined,
-      at('__azurite_db_blob__.json'),
-      at('__azurite_db_blob_extent__.json'),
-      persistence('__blobstorage__'),
-      false,
+      false, // debug log
       undefined,
-      false,
-      undefined,
-      false,
-      true,
+      false, // loose mode
+      true, // skip the API version check, so newer SDKs keep working
       '',
       '',
       '',
       undefined,
       false,
-      !location,
+      !location, // memory persistence
       memoryStore,
-    ),
-  );
+    );
+  const blob = new modules.BlobServer(extentService(modules.BlobConfiguration, options.ports?.blob ?? 10000, 'blob'));
   const queue = new modules.QueueServer(
-    new modules.QueueConfiguration(
-      host,
-      options.ports?.queue ?? 10001,
-      undefined,
-      at('__azurite_db_queue__.json'),
-      at('__azurite_db_queue_extent__.json'),
-      persistence('__queuestorage__'),
-      false,
-      undefined,
-      false,
-      undefined,
-      false,
-      true,
-      '',
-      '',
-      '',
-      undefined,
-      false,
-      !location,
-      memoryStore,
-    ),
+    extentService(modules.QueueConfiguration, options.ports?.queue ?? 10001, 'queue'),
   );
   const table = new modules.TableServer(
     new modules.TableConfiguration(

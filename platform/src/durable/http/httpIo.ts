@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { respondJson } from '../../host/httpServer';
 import { DurableArgumentError } from '../client/errors';
 
 /** Reads a request body as UTF-8 text. */
@@ -25,21 +26,8 @@ export function toJsonBodyText(body: string, where: string): string | undefined 
   }
 }
 
-/** Writes a JSON response with extra headers. */
-export function sendJson(
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  response.end(text);
-}
+/** Writes a JSON response with extra headers (the host's one JSON writer). */
+export const sendJson = respondJson;
 
 /** Writes a status code with an optional error message body (ASP.NET `HttpError` shape). */
 export function sendError(response: ServerResponse, status: number, message: string, detail?: string): void {
