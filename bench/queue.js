@@ -234,7 +234,7 @@ async function main() {
   await host.stop();
 
   // As `npm start` runs it: the embedded Azurite tells the host when a message lands.
-  const woken = await startHost(azurite, queues, {}, events, undefined, { queueArrivals: azurite.queueArrivals });
+  const woken = await startHost(azurite, queues, {}, events, undefined, { emulatorEvents: azurite.events });
   const arrivalPickup = await measurePickup(queues.getQueueClient(woken.names.PickupQueue), events, 'pickup', idleGap);
   await woken.stop();
 

@@ -6,7 +6,7 @@ import { FunctionsHost } from '../host/host';
 import { createLogger, type Logger } from '../host/logger';
 import type { ServiceBusBroker } from '../servicebus';
 import type { EmbeddedAzurite } from '../storage/azurite';
-import type { QueueArrivalSource } from '../storage/queueArrivals';
+import type { EmulatorEvents } from '../storage/emulatorEvents';
 import type { DevelopmentStorageEndpoint } from '../storage/storageAccount';
 import { parseStartArgs, usage, type StartArgs } from './args';
 import { runBeforeStart } from './beforeStart';
@@ -33,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
       port: args.port,
       verbose: args.verbose,
       developmentStorage: services.storage,
-      queueArrivals: services.queueArrivals,
+      emulatorEvents: services.emulatorEvents,
     });
   } catch (error) {
     await services.stop();
@@ -45,7 +45,7 @@ async function main(argv: string[]): Promise<number> {
 
 interface LocalServices {
   readonly storage: DevelopmentStorageEndpoint | undefined;
-  readonly queueArrivals: QueueArrivalSource | undefined;
+  readonly emulatorEvents: EmulatorEvents | undefined;
   stop(): Promise<void>;
 }
 
@@ -59,8 +59,8 @@ async function startServices(appDir: string, args: StartArgs, logger: Logger): P
     get storage() {
       return storage;
     },
-    get queueArrivals() {
-      return azurite?.queueArrivals;
+    get emulatorEvents() {
+      return azurite?.events;
     },
     async stop() {
       await broker?.stop();

@@ -10,7 +10,7 @@ import {
   type DevelopmentStorageEndpoint,
   type StorageAccount,
 } from '../storage/storageAccount';
-import type { QueueArrivalSource } from '../storage/queueArrivals';
+import type { EmulatorEvents } from '../storage/emulatorEvents';
 import { LanguageWorker, type WorkerLogHandler } from '../worker/languageWorker';
 import { Executor } from './executor';
 import type { Extension, HostContext } from './extension';
@@ -36,10 +36,10 @@ export interface HostOptions {
   /** Where `UseDevelopmentStorage=true` points (the embedded Azurite's ports). */
   developmentStorage?: DevelopmentStorageEndpoint;
   /**
-   * Arrivals in the embedded Azurite's queues. Queue listeners then wake when work lands instead of waiting out
-   * their polling back-off; without it they poll exactly like the real host.
+   * Writes in the embedded Azurite. Queue and blob listeners then react when work lands instead of waiting out
+   * their polling back-off or next container scan; without it they poll and scan exactly like the real host.
    */
-  queueArrivals?: QueueArrivalSource;
+  emulatorEvents?: EmulatorEvents;
   /** How long shutdown waits for in-flight invocations; default 30 s. */
   shutdownGraceMs?: number;
 }
@@ -158,11 +158,15 @@ export class FunctionsHost {
   }
 
   async #startExtensions(clock: Clock, options: HostOptions): Promise<void> {
-    const { developmentStorage, queueArrivals } = options;
+    const { developmentStorage, emulatorEvents } = options;
     const events = new HostEvents();
-    if (queueArrivals) {
-      const unsubscribe = queueArrivals((arrival) => events.emit('queueMessageAdded', arrival));
-      this.stopController.signal.addEventListener('abort', unsubscribe, { once: true });
+    if (emulatorEvents) {
+      const unsubscribes = [
+        emulatorEvents.onQueueMessage((arrival) => events.emit('queueMessageAdded', arrival)),
+        emulatorEvents.onBlobWritten((write) => events.emit('blobWritten', write)),
+      ];
+      const unsubscribeAll = () => unsubscribes.forEach((unsubscribe) => unsubscribe());
+      this.stopController.signal.addEventListener('abort', unsubscribeAll, { once: true });
     }
     const accounts = new Map<string, StorageAccount>();
     const context: HostContext = {

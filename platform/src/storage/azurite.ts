@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { developmentAccount, developmentConnectionString } from './developmentAccount';
-import { watchQueueArrivals, type QueueArrivalSource } from './queueArrivals';
+import { watchEmulatorWrites, type EmulatorEvents } from './emulatorEvents';
 
 /** Ports of a running Azurite; 0 asks for free ports. */
 export interface AzuritePorts {
@@ -19,8 +19,8 @@ export interface EmbeddedAzurite {
   readonly connectionString: string;
   /** Where data is kept; undefined when in memory. */
   readonly location: string | undefined;
-  /** Tells in-process listeners when a queue message becomes visible (see `watchQueueArrivals`). */
-  readonly queueArrivals: QueueArrivalSource;
+  /** Tells listeners in this process about queue messages and blob writes as Azurite stores them. */
+  readonly events: EmulatorEvents;
   close(): Promise<void>;
 }
 
@@ -104,7 +104,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
   );
   const servers = [blob, queue, table];
   await startAll(servers);
-  const arrivals = watchQueueArrivals(queue);
+  const events = watchEmulatorWrites({ queue, blob });
 
   const ports = { blob: portOf(blob), queue: portOf(queue), table: portOf(table) };
   return {
@@ -112,9 +112,9 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
     ports,
     location,
     connectionString: developmentConnectionString(host, ports),
-    queueArrivals: arrivals.source,
+    events,
     async close() {
-      arrivals.close();
+      events.close();
       await Promise.all(servers.map((server) => server.close()));
     },
   };

@@ -3,6 +3,8 @@ import type { QueueServiceClient } from '@azure/storage-queue';
 import type { FunctionsHost } from '../../../src/host/host';
 import type { LogRecord } from '../../../src/host/logger';
 import type { EmbeddedAzurite } from '../../../src/storage/azurite';
+import type { EmulatorEvents } from '../../../src/storage/emulatorEvents';
+import { VirtualClock } from '../../../src/clock/virtualClock';
 import { BlobExtension } from '../../../src/bindings/blob/blobExtension';
 import { BlobTriggerExtension } from '../../../src/triggers/blob/blobTriggerExtension';
 import { QueueExtension } from '../../../src/triggers/queue/queueExtension';
@@ -41,7 +43,7 @@ describe('blob trigger', () => {
 
   async function startApp(
     names: BlobAppNames,
-    options: { hostId?: string; scanIntervalMs?: number } = {},
+    options: { hostId?: string; scanIntervalMs?: number; clock?: VirtualClock; emulatorEvents?: EmulatorEvents } = {},
   ): Promise<{ host: FunctionsHost; logs: LogRecord[] }> {
     const app = prepareApp('blob-app', { values: { ...names } });
     const extensions = [
@@ -53,7 +55,13 @@ describe('blob trigger', () => {
     if (options.hostId) {
       env.AzureFunctionsWebHost__hostid = options.hostId;
     }
-    const { host, logs } = await startTestHost({ appDir: app.appDir, env, extensions });
+    const { host, logs } = await startTestHost({
+      appDir: app.appDir,
+      env,
+      extensions,
+      clock: options.clock,
+      emulatorEvents: options.emulatorEvents,
+    });
     running.push({ host, app });
     return { host, logs };
   }
@@ -63,6 +71,27 @@ describe('blob trigger', () => {
     await client.createIfNotExists();
     await client.getBlockBlobClient(name).upload(content, Buffer.byteLength(content), { metadata });
   }
+
+  it('runs the function for a blob uploaded from outside at once when the embedded emulator reports the write', async () => {
+    // The clock never moves: after the first scan, only the emulator's report can bring the new blob in.
+    const clock = new VirtualClock();
+    const names = uniqueBlobAppNames();
+    await startApp(names, { clock, emulatorEvents: azurite.events });
+    const records = new RecordReader<Seen>(queues.getQueueClient(names.RecordQueue));
+    const watchedContainers = 4;
+    await waitFor(
+      'the scanners and the dispatch listener to sleep',
+      () => clock.pendingTimers >= watchedContainers + 1,
+    );
+
+    await upload(names.WatchedContainer, 'late/owl.png', 'hoot');
+    const [seen] = await waitFor('the blob function to run', async () => {
+      const all = await records.read();
+      return all.length > 0 && all;
+    });
+
+    expect(seen).toMatchObject({ function: 'named', content: 'hoot' });
+  });
 
   it('runs the function for a new blob with its bytes, metadata and pattern tokens', async () => {
     const names = uniqueBlobAppNames();

@@ -4,7 +4,7 @@ import type { Clock } from '../../../src/clock/clock';
 import type { FunctionsHost } from '../../../src/host/host';
 import type { LogRecord } from '../../../src/host/logger';
 import type { EmbeddedAzurite } from '../../../src/storage/azurite';
-import type { QueueArrivalSource } from '../../../src/storage/queueArrivals';
+import type { EmulatorEvents } from '../../../src/storage/emulatorEvents';
 import { prepareApp, startTestHost } from '../../helpers/testHost';
 import { waitFor } from '../../helpers/waitFor';
 
@@ -56,7 +56,7 @@ export async function startQueueApp(
     clock?: Clock;
     names?: QueueAppNames;
     verbose?: boolean;
-    queueArrivals?: QueueArrivalSource;
+    emulatorEvents?: EmulatorEvents;
   } = {},
 ): Promise<QueueApp> {
   const names = options.names ?? uniqueQueueAppNames();
@@ -71,7 +71,7 @@ export async function startQueueApp(
     env: { AzureWebJobsStorage: azurite.connectionString },
     clock: options.clock,
     verbose: options.verbose,
-    queueArrivals: options.queueArrivals,
+    emulatorEvents: options.emulatorEvents,
   }).catch((error: unknown) => {
     app.remove();
     throw error;

@@ -39,7 +39,7 @@ describe('queue listener wake-up', () => {
     const clock = new VirtualClock();
     const names = uniqueQueueAppNames();
     await app?.stop();
-    app = await startQueueApp(azurite, { clock, names, queueArrivals: azurite.queueArrivals });
+    app = await startQueueApp(azurite, { clock, names, emulatorEvents: azurite.events });
     const queueFunctions = app.host.functions.filter((fn) => fn.trigger.type === 'queueTrigger').length;
     await waitFor('every queue listener to back off', () => clock.pendingTimers >= queueFunctions);
 
