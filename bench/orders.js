@@ -67,6 +67,7 @@ async function main() {
     appDir: root,
     backend,
     virtualClock: false,
+    emulatorEvents: azurite.events,
     env: {
       AzureWebJobsStorage: azurite.connectionString,
       ServiceBusConnection: process.env.ServiceBusConnection,

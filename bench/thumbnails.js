@@ -60,6 +60,7 @@ async function main() {
     appDir: root,
     backend: 'memory',
     virtualClock: false,
+    emulatorEvents: azurite.events,
     env: {
       AzureWebJobsStorage: azurite.connectionString,
       ServiceBusConnection:

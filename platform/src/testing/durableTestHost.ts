@@ -9,6 +9,7 @@ import type { ReplaySchema } from '../durable/replay/orchestratorPayload';
 import { createDefaultExtensions } from '../host/extensionRegistry';
 import { FunctionsHost } from '../host/host';
 import type { LogRecord } from '../host/logger';
+import type { EmulatorEvents } from '../storage/emulatorEvents';
 
 /** How to start a Durable test host. */
 export interface DurableTestHostOptions {
@@ -26,6 +27,8 @@ export interface DurableTestHostOptions {
   port?: number;
   /** Replay schema advertised to the SDK: `V3` (default, as the extension in Azure) or `V4` for `context.df.lock`. */
   replaySchema?: ReplaySchema;
+  /** Writes reported by an embedded Azurite (`startAzurite().events`), so listeners react as under `npm start`. */
+  emulatorEvents?: EmulatorEvents;
 }
 
 /** A running host with the Durable engine and helpers to drive orchestrations from a test. */
@@ -82,6 +85,7 @@ export async function startDurableTestHost(options: DurableTestHostOptions): Pro
     extensions,
     logSink: (record) => logs.push(record),
     shutdownGraceMs: 5_000,
+    emulatorEvents: options.emulatorEvents,
   });
 
   const isIdle = () => {
