@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { readLocalSettings } from '../config/localSettings';
 import { ConfigurationError, PlatformError } from '../errors';
-import { FunctionsHost } from '../host/host';
+import type { FunctionsHost } from '../host/host';
 import { createLogger, type Logger } from '../host/logger';
 import type { ServiceBusBroker } from '../servicebus';
 import type { EmbeddedAzurite } from '../storage/azurite';
@@ -28,12 +28,15 @@ async function main(argv: string[]): Promise<number> {
   const services = await startServices(appDir, args, logger);
   let host: FunctionsHost;
   try {
+    // Loaded after the emulators start: the app loads while the beforeStart command runs in its own process.
+    const { FunctionsHost } = await import('../host/host.js');
     host = await FunctionsHost.start({
       appDir,
       port: args.port,
       verbose: args.verbose,
       developmentStorage: services.storage,
       emulatorEvents: services.emulatorEvents,
+      beforeListening: () => services.beforeStart,
     });
   } catch (error) {
     await services.stop();
@@ -46,21 +49,27 @@ async function main(argv: string[]): Promise<number> {
 interface LocalServices {
   readonly storage: DevelopmentStorageEndpoint | undefined;
   readonly emulatorEvents: EmulatorEvents | undefined;
+  /** The app's beforeStart command, running; the host's listeners wait for it. */
+  readonly beforeStart: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts what the app needs on this machine: Azurite, the Service Bus broker, then the app's beforeStart. */
+/** Starts what the app needs on this machine: Azurite, the Service Bus broker, and the app's beforeStart. */
 async function startServices(appDir: string, args: StartArgs, logger: Logger): Promise<LocalServices> {
   const settings = { ...readLocalSettings(appDir).values, ...process.env };
   let azurite: EmbeddedAzurite | undefined;
   let broker: ServiceBusBroker | undefined;
   let storage: DevelopmentStorageEndpoint | undefined;
+  let beforeStart: Promise<void> = Promise.resolve();
   const services: LocalServices = {
     get storage() {
       return storage;
     },
     get emulatorEvents() {
       return azurite?.events;
+    },
+    get beforeStart() {
+      return beforeStart;
     },
     async stop() {
       await broker?.stop();
@@ -76,7 +85,9 @@ async function startServices(appDir: string, args: StartArgs, logger: Logger): P
     if (args.serviceBus) {
       broker = await ensureServiceBusBroker(appDir, settings, { inMemory: args.inMemory, logger });
     }
-    await runBeforeStart(appDir, { ...process.env, ...settings }, logger);
+    beforeStart = runBeforeStart(appDir, { ...process.env, ...settings }, logger);
+    // Observed here so a failure before the host awaits it is not reported as unhandled; the host rethrows it.
+    beforeStart.catch(() => undefined);
   } catch (error) {
     await services.stop();
     throw error;

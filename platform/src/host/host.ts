@@ -40,6 +40,11 @@ export interface HostOptions {
    * their polling back-off or next container scan; without it they poll and scan exactly like the real host.
    */
   emulatorEvents?: EmulatorEvents;
+  /**
+   * Awaited after the app is loaded and indexed, before any listener starts: local provisioning can run
+   * alongside loading the app, yet finish before the first trigger looks for its queue.
+   */
+  beforeListening?: () => Promise<void>;
   /** How long shutdown waits for in-flight invocations; default 30 s. */
   shutdownGraceMs?: number;
 }
@@ -123,6 +128,7 @@ export class FunctionsHost {
     );
 
     try {
+      await options.beforeListening?.();
       await host.#startExtensions(clock, options);
     } catch (error) {
       await server.close();

@@ -91,9 +91,7 @@ export class PartitionLeaseManager {
   async balance(): Promise<void> {
     const views = await this.#views();
     const decision = decideLeaseBalance(views, this.options.workerId);
-    for (const partition of decision.acquire) {
-      await this.#acquire(partition, false);
-    }
+    await Promise.all(decision.acquire.map((partition) => this.#acquire(partition, false)));
     if (decision.steal !== undefined) {
       await this.#acquire(decision.steal, true);
     }
