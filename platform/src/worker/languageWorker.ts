@@ -31,6 +31,15 @@ const defaultCapabilities: Readonly<Record<string, string>> = {
   HandlesWorkerTerminateMessage: 'true',
 };
 
+type LogEntry = { level: CoreLogLevel; category: CoreLogCategory; message: string };
+
+/** The invocation a log line belongs to, with the library's context object once it exists (for log hooks). */
+interface LoggingInvocation {
+  invocationId: string;
+  functionName: string;
+  context: object;
+}
+
 /** Where log lines written through the library end up: category `user` or `system`, with the invocation. */
 export type WorkerLogHandler = (
   entry: { level: CoreLogLevel; category: CoreLogCategory; message: string },
@@ -57,8 +66,8 @@ export class LanguageWorker {
     this.#appDir = appDir;
     this.#coreApi = installCoreModule();
     this.#coreApi.reset();
-    this.#coreApi.logSink = (level, category, message) => log({ level, category, message }, undefined);
     this.#log = log;
+    this.#coreApi.logSink = (level, category, message) => this.#emitLog({ level, category, message }, undefined);
   }
 
   readonly #log: WorkerLogHandler;
@@ -117,10 +126,12 @@ export class LanguageWorker {
       throw new AppLoadError(`Function code for '${request.functionId}' is not loaded and cannot be invoked.`);
     }
     const model = this.#requireProgrammingModel();
-    const coreContext = this.#coreContext(request, registered);
+    const invocation = { invocationId: request.invocationId, functionName: registered.metadata.name, context: {} };
+    const coreContext = this.#coreContext(request, registered, invocation);
     const invocationModel = await model.getInvocationModel(coreContext);
     const hookData: HookData = {};
     const { context, inputs } = await invocationModel.getArguments();
+    invocation.context = context as object;
 
     const pre: PreInvocationContext = {
       hookData,
@@ -163,20 +174,44 @@ export class LanguageWorker {
     return model;
   }
 
-  #coreContext(request: InvocationRequest, registered: RegisteredFunction): CoreInvocationContext {
-    const log = this.#log;
+  #coreContext(
+    request: InvocationRequest,
+    registered: RegisteredFunction,
+    invocation: LoggingInvocation,
+  ): CoreInvocationContext {
     return {
       invocationId: request.invocationId,
       request,
       metadata: registered.metadata,
       state: undefined,
-      log(level, category, message) {
-        log(
-          { level, category, message },
-          { invocationId: request.invocationId, functionName: registered.metadata.name },
-        );
-      },
+      log: (level, category, message) => this.#emitLog({ level, category, message }, invocation),
     };
+  }
+
+  /**
+   * Runs the app's `log` hooks (synchronously, for every entry, as the worker does), then hands the entry on.
+   * A hook may rewrite the message and level of user logs only.
+   */
+  #emitLog(entry: LogEntry, invocation: LoggingInvocation | undefined): void {
+    const hooks = this.#hooks.get('log') ?? [];
+    let { level, message } = entry;
+    if (hooks.length > 0) {
+      const hookContext = {
+        hookData: {},
+        appHookData: this.appHookData,
+        level,
+        message,
+        category: entry.category,
+        invocationContext: invocation?.context,
+      };
+      for (const hook of hooks) {
+        void (hook as (context: object) => unknown)(hookContext);
+      }
+      if (entry.category === 'user') {
+        ({ level, message } = hookContext);
+      }
+    }
+    this.#log({ level, category: entry.category, message }, invocation);
   }
 
   async #runHooks(name: HookName, context: object): Promise<void> {

@@ -117,12 +117,22 @@ describe('host invocations and lifecycle', () => {
     expect(line?.category).toBe('Function.slow.User');
   });
 
+  it('runs log hooks on user logs, which may rewrite the message and the level', async () => {
+    const outcome = await started.manual.invoke('chatty', null);
+
+    const line = started.logs.find(
+      (r) => r.fields.invocationId === outcome.invocationId && r.message.startsWith('password'),
+    );
+    expect(line?.message).toBe('password=***');
+    expect(line?.level).toBe('warn');
+  });
+
   it('answers the admin status and function list', async () => {
     const status = (await (await fetch(`${started.host.baseUrl}/admin/host/status`)).json()) as { state: string };
     const functions = (await (await fetch(`${started.host.baseUrl}/admin/functions`)).json()) as { name: string }[];
 
     expect(status.state).toBe('Running');
-    expect(functions.map((f) => f.name).sort()).toEqual(['flaky', 'rejects', 'replaced', 'slow']);
+    expect(functions.map((f) => f.name).sort()).toEqual(['chatty', 'flaky', 'rejects', 'replaced', 'slow']);
   });
 });
 
