@@ -1,14 +1,11 @@
 import type { DequeuedMessage } from './taskHubQueue';
+import { WaiterQueue } from './waiterQueue';
 
 /** Messages of one instance handed out together, with the partition they came from. */
 export interface SessionBatch {
   readonly instanceId: string;
   readonly partition: number;
   readonly messages: DequeuedMessage[];
-}
-
-interface Waiter {
-  resolve(batch: SessionBatch | undefined): void;
 }
 
 /**
@@ -20,7 +17,7 @@ export class OrchestrationSessions {
   readonly #ready: string[] = [];
   readonly #locked = new Set<string>();
   readonly #known = new Map<string, DequeuedMessage>();
-  #waiters: Waiter[] = [];
+  readonly #waiters = new WaiterQueue<SessionBatch>();
 
   /** Buffered, not yet handed out, messages of a partition (for the buffer threshold). */
   pendingCount(partition: number): number {
@@ -65,20 +62,7 @@ export class OrchestrationSessions {
     if (batch || signal.aborted) {
       return Promise.resolve(batch);
     }
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        resolve: (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-      };
-      const onAbort = () => {
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        resolve(undefined);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
-    });
+    return this.#waiters.wait(signal);
   }
 
   /** Unlocks an instance; the given messages are forgotten (deleted or released by the caller). */
@@ -110,11 +94,7 @@ export class OrchestrationSessions {
 
   /** Resolves every waiting `take` with undefined (shutdown). */
   close(): void {
-    const waiters = this.#waiters;
-    this.#waiters = [];
-    for (const waiter of waiters) {
-      waiter.resolve(undefined);
-    }
+    this.#waiters.close();
   }
 
   #next(): SessionBatch | undefined {
@@ -137,7 +117,7 @@ export class OrchestrationSessions {
       if (!batch) {
         return;
       }
-      this.#waiters.shift()?.resolve(batch);
+      this.#waiters.serve(batch);
     }
   }
 }

@@ -3,6 +3,7 @@ import type { Logger } from '../../../../host/logger';
 import { PollBackoff } from './backoff';
 import type { DequeuedMessage, TaskHubQueue } from './taskHubQueue';
 import { WakeSignal } from './wakeSignal';
+import { WaiterQueue } from './waiterQueue';
 
 /** How the work-item poller behaves. */
 export interface WorkItemPollerOptions {
@@ -15,10 +16,6 @@ export interface WorkItemPollerOptions {
   readonly prefetch: number;
 }
 
-interface Waiter {
-  resolve(message: DequeuedMessage | undefined): void;
-}
-
 /**
  * Receives activity messages from the work-item queue for whichever dispatcher asks (competing consumers across
  * host processes). It receives only while dispatchers are waiting, so held messages do not sit out their lock.
@@ -28,7 +25,7 @@ export class WorkItemPoller {
   readonly #stop = new AbortController();
   readonly #backoff: PollBackoff;
   readonly #buffer: DequeuedMessage[] = [];
-  #waiters: Waiter[] = [];
+  readonly #waiters = new WaiterQueue<DequeuedMessage>();
   #loop: Promise<void> | undefined;
 
   constructor(private readonly options: WorkItemPollerOptions) {
@@ -43,9 +40,7 @@ export class WorkItemPoller {
   async stop(): Promise<void> {
     this.#stop.abort();
     this.#wake.wake();
-    for (const waiter of this.#waiters.splice(0)) {
-      waiter.resolve(undefined);
-    }
+    this.#waiters.close();
     await this.#loop;
   }
 
@@ -61,21 +56,9 @@ export class WorkItemPoller {
     if (ready || signal.aborted || this.#stop.signal.aborted) {
       return Promise.resolve(ready);
     }
-    return new Promise((resolve) => {
-      const waiter: Waiter = {
-        resolve: (value) => {
-          signal.removeEventListener('abort', onAbort);
-          resolve(value);
-        },
-      };
-      const onAbort = () => {
-        this.#waiters = this.#waiters.filter((w) => w !== waiter);
-        resolve(undefined);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
-      this.#waiters.push(waiter);
-      this.#wake.wake();
-    });
+    const taken = this.#waiters.wait(signal);
+    this.#wake.wake();
+    return taken;
   }
 
   /** Messages waiting for a dispatcher. */
@@ -85,10 +68,7 @@ export class WorkItemPoller {
 
   /** Hands over a message this process sent and claimed, as if it had been received. */
   inject(message: DequeuedMessage): void {
-    const waiter = this.#waiters.shift();
-    if (waiter) {
-      waiter.resolve(message);
-    } else {
+    if (!this.#waiters.serve(message)) {
       this.#buffer.push(message);
     }
   }
