@@ -196,9 +196,7 @@ function requestLock(id: number, action: SdkAction, context: DecisionContext, de
     parent: context.instanceId,
     parentExecution: context.executionId,
   };
-  const text = JSON.stringify(request);
-  decisions.events.push(events.eventSent(context.now, id, first, lockEventName, text));
-  decisions.orchestrationMessages.push({ instanceId: first, event: events.eventRaised(context.now, 'op', text) });
+  sendEntityRequest(id, first, lockEventName, request, context, decisions);
 }
 
 function releaseLock(id: number, action: SdkAction, context: DecisionContext, decisions: Decisions): void {
@@ -210,9 +208,7 @@ function releaseLock(id: number, action: SdkAction, context: DecisionContext, de
     parent: context.instanceId,
     parentExecution: context.executionId,
   };
-  const text = JSON.stringify(request);
-  decisions.events.push(events.eventSent(context.now, id, target, releaseEventName, text));
-  decisions.orchestrationMessages.push({ instanceId: target, event: events.eventRaised(context.now, 'op', text) });
+  sendEntityRequest(id, target, releaseEventName, request, context, decisions);
 }
 
 function sendToEntity(id: number, action: SdkAction, context: DecisionContext, decisions: Decisions): void {
@@ -226,8 +222,20 @@ function sendToEntity(id: number, action: SdkAction, context: DecisionContext, d
     parent: context.instanceId,
     parentExecution: context.executionId,
   };
+  sendEntityRequest(id, target, operation, request, context, decisions);
+}
+
+/** Records EventSent under the task id and sends the request to the entity as an `op` event. */
+function sendEntityRequest(
+  id: number,
+  target: string,
+  name: string,
+  request: EntityRequest,
+  context: DecisionContext,
+  decisions: Decisions,
+): void {
   const text = JSON.stringify(request);
-  decisions.events.push(events.eventSent(context.now, id, target, operation, text));
+  decisions.events.push(events.eventSent(context.now, id, target, name, text));
   decisions.orchestrationMessages.push({ instanceId: target, event: events.eventRaised(context.now, 'op', text) });
 }
 
