@@ -254,6 +254,7 @@ export class MemoryBackend implements TaskHubBackend {
       }
       const visible = queue.filter((m) => m.visibleAt <= now);
       if (visible.length === 0) {
+        this.#markLaterMessages(instanceId, queue);
         continue;
       }
       for (const message of visible) {
@@ -312,6 +313,17 @@ export class MemoryBackend implements TaskHubBackend {
     }
     if (delayMs > 0 && ids.size > 0) {
       this.#markReady(instanceId, visibleAt);
+    }
+  }
+
+  /**
+   * Keeps an instance whose messages are not visible yet on the schedule. Node timers can fire a millisecond or
+   * more before `Date.now()` reaches their due time, so a wake-up may arrive while its message is still hidden.
+   */
+  #markLaterMessages(instanceId: string, queue: readonly StoredMessage[]): void {
+    const next = queue.reduce((earliest, m) => Math.min(earliest, m.visibleAt), Number.POSITIVE_INFINITY);
+    if (Number.isFinite(next)) {
+      this.#markReady(instanceId, next);
     }
   }
 
