@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { PlatformBugError } from '../../errors';
 import type { HistoryEvent, TaskMessage } from '../backend/types';
 import { ActionType, entitySchedulerId, type HttpRequestAction, type SdkAction } from './actions';
 import * as events from './historyEvents';
@@ -51,16 +52,17 @@ export function decide(ledger: TaskLedger, context: DecisionContext): Decisions 
 function decideBookkeeping(slot: Slot, context: DecisionContext, decisions: Decisions): void {
   const role = slot.role;
   switch (role.kind) {
-    case 'retryTimer':
-      addTimer(
-        slot.id,
-        new Date(context.now.getTime() + retryDelayMs(role.retry, role.lastAttempt)),
-        context,
-        decisions,
-      );
+    case 'retryTimer': {
+      const delayMs = role.timedOut ? 0 : retryDelayMs(role.retry, role.lastAttempt);
+      addTimer(slot.id, new Date(context.now.getTime() + delayMs), context, decisions);
       break;
+    }
     case 'retryAttempt':
-      scheduleAction(slot.id, role.retry.action, context, decisions);
+      if (role.timedOut) {
+        skipAttempt(slot.id, role.retry, context, decisions);
+      } else {
+        scheduleAction(slot.id, role.retry.action, context, decisions);
+      }
       break;
     case 'pollTimer':
       addTimer(slot.id, new Date(context.now.getTime() + role.poll.delayMs), context, decisions);
@@ -87,6 +89,30 @@ export function retryDelayMs(retry: RetryProgress, lastAttempt: boolean): number
   const failedAttempt = retry.attempt - 1;
   const delay = options.firstRetryIntervalInMilliseconds * (options.backoffCoefficient ?? 1) ** (failedAttempt - 1);
   return Math.min(delay, options.maxRetryIntervalInMilliseconds ?? Number.POSITIVE_INFINITY);
+}
+
+/**
+ * An attempt after the retry timeout: DTFx stops retrying and fails the task, but the SDK fails it only after
+ * `maxNumberOfAttempts` (it never reads the timeout), and waits forever when no timer follows a failure
+ * (Azure/azure-functions-durable-js#629). So each remaining attempt is recorded without running, and fails at once
+ * with the last real failure, which the SDK finally throws, as DTFx rethrows the last exception.
+ */
+function skipAttempt(id: number, retry: RetryProgress, context: DecisionContext, decisions: Decisions): void {
+  const failure = retry.lastFailure;
+  if (!failure) {
+    throw new PlatformBugError(
+      `Instance '${context.instanceId}': task ${id} is a re-attempt after the retry timeout, but the ledger saw no ` +
+        `failure before it. Likely cause: the task ledger's retry walk (replay/taskLedger.ts).`,
+    );
+  }
+  const decided: Decisions = { events: [], activityMessages: [], orchestrationMessages: [] };
+  scheduleAction(id, retry.action, context, decided);
+  decisions.events.push(...decided.events);
+  decisions.orchestrationMessages.push({
+    instanceId: context.instanceId,
+    executionId: context.executionId,
+    event: { ...failure, TaskScheduledId: id, Timestamp: context.now.toISOString(), IsPlayed: false },
+  });
 }
 
 function scheduleAction(id: number, action: SdkAction, context: DecisionContext, decisions: Decisions): void {

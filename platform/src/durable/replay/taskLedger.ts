@@ -15,6 +15,10 @@ export interface RetryProgress {
   readonly action: SdkAction;
   /** Number of the attempt now scheduled or running (1-based), as the SDK's `attemptNumber`. */
   attempt: number;
+  /** Episode time (epoch ms) of the first attempt's decision: `retryTimeoutInMilliseconds` counts from here. */
+  firstAttemptAt?: number;
+  /** The latest failure of an attempt (TaskFailed / SubOrchestrationInstanceFailed). */
+  lastFailure?: HistoryEvent;
 }
 
 /** A callHttp action's polling state (202 + Location). */
@@ -27,8 +31,13 @@ export interface HttpPolling {
 /** Why a task id was taken. */
 export type SlotRole =
   | { readonly kind: 'action'; readonly action: SdkAction; readonly retry?: RetryProgress; readonly poll?: HttpPolling }
-  | { readonly kind: 'retryTimer'; readonly retry: RetryProgress; readonly lastAttempt: boolean }
-  | { readonly kind: 'retryAttempt'; readonly retry: RetryProgress }
+  | {
+      readonly kind: 'retryTimer';
+      readonly retry: RetryProgress;
+      readonly lastAttempt: boolean;
+      readonly timedOut: boolean;
+    }
+  | { readonly kind: 'retryAttempt'; readonly retry: RetryProgress; readonly timedOut: boolean }
   | { readonly kind: 'pollTimer'; readonly poll: HttpPolling; readonly callId: number }
   | { readonly kind: 'pollCall'; readonly poll: HttpPolling; readonly timerId: number };
 
@@ -146,6 +155,9 @@ export class TaskLedger {
     this.#cursor++;
     const slot = this.#allocate({ kind: 'action', action, ...withProgress(action) });
     slot.decided = true;
+    if (slot.role.kind === 'action' && slot.role.retry) {
+      slot.role.retry.firstAttemptAt = Date.parse(event.Timestamp);
+    }
   }
 
   #completion(id: number | undefined, succeeded: boolean, event: HistoryEvent): void {
@@ -159,10 +171,11 @@ export class TaskLedger {
     if (retry && !succeeded) {
       // df-js RetryableTask: every failure takes a timer id, the last one included (DTFx's dummy timer).
       const lastAttempt = retry.attempt >= (retry.action.retryOptions?.maxNumberOfAttempts ?? 1);
-      this.#allocate({ kind: 'retryTimer', retry, lastAttempt });
+      retry.lastFailure = event;
+      this.#allocate({ kind: 'retryTimer', retry, lastAttempt, timedOut: retryTimedOut(retry, event) });
       retry.attempt++;
     } else if (role.kind === 'retryTimer' && !role.lastAttempt) {
-      this.#allocate({ kind: 'retryAttempt', retry: role.retry });
+      this.#allocate({ kind: 'retryAttempt', retry: role.retry, timedOut: role.timedOut });
     } else if (succeeded && (role.kind === 'action' || role.kind === 'pollCall')) {
       this.#maybePoll(role.kind === 'action' ? role.poll : role.poll, event);
     }
@@ -191,6 +204,18 @@ export class TaskLedger {
     this.slots.set(slot.id, slot);
     return slot;
   }
+}
+
+/**
+ * DTFx `RetryInterceptor`: once a failure is handled at or after first attempt + `retryTimeoutInMilliseconds`, no
+ * further attempt runs. Judged from the failure event's time, so every replay reaches the same verdict.
+ */
+function retryTimedOut(retry: RetryProgress, failure: HistoryEvent): boolean {
+  const timeoutMs = retry.action.retryOptions?.retryTimeoutInMilliseconds;
+  if (typeof timeoutMs !== 'number' || retry.firstAttemptAt === undefined) {
+    return false;
+  }
+  return Date.parse(failure.Timestamp) >= retry.firstAttemptAt + timeoutMs;
 }
 
 function withProgress(action: SdkAction): { retry?: RetryProgress; poll?: HttpPolling } {
