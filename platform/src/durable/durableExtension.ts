@@ -110,6 +110,8 @@ export class DurableExtension implements Extension {
       {
         maxConcurrentOrchestratorFunctions: durable.maxConcurrentOrchestratorFunctions,
         maxConcurrentActivityFunctions: durable.maxConcurrentActivityFunctions,
+        maxConcurrentEntityFunctions: durable.maxConcurrentEntityFunctions,
+        maxEntityOperationBatchSize: durable.maxEntityOperationBatchSize,
         renewIntervalMs: Math.max(1_000, durable.workItemVisibilityTimeoutMs / 2),
       },
       logger,

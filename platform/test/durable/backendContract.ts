@@ -158,6 +158,24 @@ export function describeBackendContract(name: string, create: () => Promise<Back
       await backend.completeOrchestrationWorkItem(next, checkpoint(next, []));
     });
 
+    it('hands entity work items only to the entity dispatcher and orchestrations only to the other', async () => {
+      const entityId = `@counter@${nextId()}`;
+      const orchestrationId = nextId();
+      await backend.sendOrchestrationMessages([
+        { instanceId: entityId, event: event(EventType.EventRaised, subject.now(), { Name: 'op', Input: '{}' }) },
+      ]);
+      await start(orchestrationId);
+
+      const entityItem = await backend.lockNextEntityWorkItem(AbortSignal.timeout(10_000));
+      expect(entityItem?.instanceId).toBe(entityId);
+      const orchestrationItem = await lock(orchestrationId);
+      expect(orchestrationItem.instanceId).toBe(orchestrationId);
+      expect(await backend.lockNextEntityWorkItem(AbortSignal.timeout(300))).toBeUndefined();
+
+      await backend.completeOrchestrationWorkItem(entityItem as OrchestrationWorkItem, checkpoint(entityItem!, []));
+      await backend.completeOrchestrationWorkItem(orchestrationItem, checkpoint(orchestrationItem, []));
+    });
+
     it('runs activities as competing work items and routes their responses to the instance', async () => {
       const id = nextId();
       await start(id);

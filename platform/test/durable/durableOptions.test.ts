@@ -61,4 +61,19 @@ describe('host.json extensions.durableTask', () => {
       readDurableOptions(hostJson({ overridableExistingInstanceStates: 'Sometimes' }), new AppSettings({})),
     ).toThrow(/NonRunningStates/);
   });
+
+  it('reads the entity limits apart from the orchestration limits, with the extension defaults', () => {
+    const defaults = readDurableOptions(hostJson({}), new AppSettings({}));
+    expect(defaults.maxEntityOperationBatchSize).toBe(5000);
+    expect(defaults.maxConcurrentEntityFunctions).toBe(defaults.maxConcurrentOrchestratorFunctions);
+
+    const options = readDurableOptions(
+      hostJson({ maxConcurrentEntityFunctions: 1, maxEntityOperationBatchSize: 3 }),
+      new AppSettings({}),
+    );
+    expect(options).toMatchObject({ maxConcurrentEntityFunctions: 1, maxEntityOperationBatchSize: 3 });
+    expect(() => readDurableOptions(hostJson({ maxEntityOperationBatchSize: 2.5 }), new AppSettings({}))).toThrow(
+      /maxEntityOperationBatchSize.*2\.5/,
+    );
+  });
 });

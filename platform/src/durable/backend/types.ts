@@ -110,6 +110,11 @@ export interface HistoryEvent {
   Data?: string;
 }
 
+/** Whether an instance id names an entity (`@<name>@<key>`) rather than an orchestration. */
+export function isEntityInstanceId(instanceId: string): boolean {
+  return instanceId.startsWith('@');
+}
+
 /** Instance runtime status, spelled as the HTTP API and the Instances table spell it. */
 export type RuntimeStatus =
   'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Canceled' | 'Terminated' | 'Suspended';
@@ -271,10 +276,15 @@ export interface TaskHubBackend {
   stop(): Promise<void>;
 
   /**
-   * Waits for the next orchestration or entity work item of an owned partition. Resolves undefined when the
-   * signal aborts, the backend stops, or a poll period passes with nothing to do (the caller loops).
+   * Waits for the next orchestration work item of an owned partition. Resolves undefined when the signal aborts,
+   * the backend stops, or a poll period passes with nothing to do (the caller loops).
    */
   lockNextOrchestrationWorkItem(signal: AbortSignal): Promise<OrchestrationWorkItem | undefined>;
+  /**
+   * The same for entities (`@name@key` instances), which have their own dispatcher and concurrency limit as in
+   * DTFx (`LockNextEntityWorkItemAsync`); complete and abandon them like orchestration work items.
+   */
+  lockNextEntityWorkItem(signal: AbortSignal): Promise<OrchestrationWorkItem | undefined>;
   /** Persists an episode in checkpoint order and unlocks the instance; `HistoryConflictError` on etag mismatch. */
   completeOrchestrationWorkItem(workItem: OrchestrationWorkItem, checkpoint: OrchestrationCheckpoint): Promise<void>;
   /** Unlocks the instance and makes all its messages visible again after `delayMs` (default 0). */

@@ -20,6 +20,10 @@ export interface DurableOptions {
   maxPollingIntervalMs: number;
   maxConcurrentActivityFunctions: number;
   maxConcurrentOrchestratorFunctions: number;
+  /** Entity work items processed at once, apart from orchestrations (DTFx TaskEntityDispatcher). */
+  maxConcurrentEntityFunctions: number;
+  /** Most operations one entity function invocation receives; the rest wait for the next batch. */
+  maxEntityOperationBatchSize: number;
   defaultAsyncRequestSleepTimeMs: number;
   /** Statuses in which an instance id may be started again (`overridableExistingInstanceStates`). */
   overridableStatuses: readonly RuntimeStatus[];
@@ -61,11 +65,27 @@ export function readDurableOptions(hostJson: HostJson, settings: AppSettings, ov
       number(section.maxConcurrentActivityFunctions, 'maxConcurrentActivityFunctions') ?? 10 * cores,
     maxConcurrentOrchestratorFunctions:
       number(section.maxConcurrentOrchestratorFunctions, 'maxConcurrentOrchestratorFunctions') ?? 10 * cores,
+    maxConcurrentEntityFunctions:
+      readCount(section.maxConcurrentEntityFunctions, 'maxConcurrentEntityFunctions', file) ?? 10 * cores,
+    maxEntityOperationBatchSize:
+      readCount(section.maxEntityOperationBatchSize, 'maxEntityOperationBatchSize', file) ?? 5000,
     defaultAsyncRequestSleepTimeMs:
       number(http.defaultAsyncRequestSleepTimeMilliseconds, 'httpSettings.defaultAsyncRequestSleepTimeMilliseconds') ??
       30_000,
     overridableStatuses: readOverridable(section.overridableExistingInstanceStates, file),
   };
+}
+
+/** A whole number of at least 1, or undefined when absent. */
+function readCount(value: unknown, key: string, file: string): number | undefined {
+  const count = readPositiveNumber(value, `extensions.durableTask.${key}`, file);
+  if (count !== undefined && (!Number.isInteger(count) || count < 1)) {
+    throw new ConfigurationError(
+      `${file}: "extensions.durableTask.${key}" must be a whole number of at least 1, but is ${count}.`,
+      { file, setting: `extensions.durableTask.${key}` },
+    );
+  }
+  return count;
 }
 
 function readString(value: unknown): string | undefined {

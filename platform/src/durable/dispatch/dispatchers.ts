@@ -2,7 +2,7 @@ import type { Logger } from '../../host/logger';
 import { runActivity } from '../activities/activityRunner';
 import { HistoryConflictError } from '../backend/errors';
 import type { ActivityWorkItem, OrchestrationWorkItem, TaskHubBackend } from '../backend/types';
-import { processEntityWorkItem } from '../entities/entityProcessor';
+import { processEntityWorkItem, type EntityProcessingOptions } from '../entities/entityProcessor';
 import type { EngineDeps } from '../orchestration/engineDeps';
 import { processOrchestrationWorkItem, toPoisonCheckpoint } from '../orchestration/orchestrationProcessor';
 import { ensureError } from '../../errors';
@@ -12,6 +12,9 @@ import { WorkItemLoops } from './workItemLoop';
 export interface DispatcherLimits {
   maxConcurrentOrchestratorFunctions: number;
   maxConcurrentActivityFunctions: number;
+  maxConcurrentEntityFunctions: number;
+  /** Most operations per entity function invocation (`maxEntityOperationBatchSize`). */
+  maxEntityOperationBatchSize: number;
   /** Activity lock renewal period in real milliseconds (half the work-item visibility timeout). */
   renewIntervalMs: number;
 }
@@ -19,9 +22,13 @@ export interface DispatcherLimits {
 /** Delay before an orchestration work item that failed inside the engine is tried again. */
 const abandonDelayMs = 1_000;
 
-/** The orchestration (and entity) and activity dispatchers of one host process over one task hub. */
+/**
+ * The orchestration, entity and activity dispatchers of one host process over one task hub. Entities have their
+ * own loops and limit, as DTFx's TaskEntityDispatcher (`MaxConcurrentTaskEntityWorkItems`).
+ */
 export class DurableDispatchers {
   readonly #orchestrations: WorkItemLoops<OrchestrationWorkItem>;
+  readonly #entities: WorkItemLoops<OrchestrationWorkItem>;
   readonly #activities: WorkItemLoops<ActivityWorkItem>;
 
   constructor(backend: TaskHubBackend, deps: EngineDeps, limits: DispatcherLimits, logger: Logger) {
@@ -32,6 +39,16 @@ export class DurableDispatchers {
         process: (item) => processOrchestration(backend, deps, item),
       },
       limits.maxConcurrentOrchestratorFunctions,
+      logger,
+    );
+    const entityOptions = { maxBatchSize: limits.maxEntityOperationBatchSize };
+    this.#entities = new WorkItemLoops(
+      {
+        name: 'entities',
+        lockNext: (signal) => backend.lockNextEntityWorkItem(signal),
+        process: (item) => processEntity(backend, deps, item, entityOptions),
+      },
+      limits.maxConcurrentEntityFunctions,
       logger,
     );
     this.#activities = new WorkItemLoops(
@@ -45,18 +62,19 @@ export class DurableDispatchers {
     );
   }
 
-  /** Work items of either kind being processed now. */
+  /** Work items of any kind being processed now. */
   get inHand(): number {
-    return this.#orchestrations.inHand + this.#activities.inHand;
+    return this.#orchestrations.inHand + this.#entities.inHand + this.#activities.inHand;
   }
 
   start(): void {
     this.#orchestrations.start();
+    this.#entities.start();
     this.#activities.start();
   }
 
   async stop(): Promise<void> {
-    await Promise.all([this.#orchestrations.stop(), this.#activities.stop()]);
+    await Promise.all([this.#orchestrations.stop(), this.#entities.stop(), this.#activities.stop()]);
   }
 }
 
@@ -66,19 +84,35 @@ async function processOrchestration(
   item: OrchestrationWorkItem,
 ): Promise<void> {
   try {
-    const checkpoint = item.instanceId.startsWith('@')
-      ? await processEntityWorkItem(item, deps)
-      : await processOrchestrationWorkItem(item, deps);
-    await backend.completeOrchestrationWorkItem(item, checkpoint);
+    await backend.completeOrchestrationWorkItem(item, await processOrchestrationWorkItem(item, deps));
   } catch (error) {
     if (error instanceof HistoryConflictError) {
       deps.logger.warn('Checkpoint conflict; work item abandoned', { instanceId: item.instanceId });
       await backend.abandonOrchestrationWorkItem(item, 0);
       return;
     }
-    const poison = item.instanceId.startsWith('@') ? undefined : toPoisonCheckpoint(item, ensureError(error), deps);
+    const poison = toPoisonCheckpoint(item, ensureError(error), deps);
     if (poison) {
       await backend.completeOrchestrationWorkItem(item, poison);
+      return;
+    }
+    await backend.abandonOrchestrationWorkItem(item, abandonDelayMs);
+    throw error;
+  }
+}
+
+async function processEntity(
+  backend: TaskHubBackend,
+  deps: EngineDeps,
+  item: OrchestrationWorkItem,
+  options: EntityProcessingOptions,
+): Promise<void> {
+  try {
+    await backend.completeOrchestrationWorkItem(item, await processEntityWorkItem(item, deps, options));
+  } catch (error) {
+    if (error instanceof HistoryConflictError) {
+      deps.logger.warn('Checkpoint conflict; work item abandoned', { instanceId: item.instanceId });
+      await backend.abandonOrchestrationWorkItem(item, 0);
       return;
     }
     await backend.abandonOrchestrationWorkItem(item, abandonDelayMs);

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   EventType,
   type InstanceState,
@@ -9,67 +8,70 @@ import {
 import type { EntityRequest } from '../replay/decisions';
 import * as events from '../replay/historyEvents';
 import type { EngineDeps } from '../orchestration/engineDeps';
-import { fromEntityReturnValue, toEntityTrigger, type EntityBatchResult, type EntityOperation } from './entityBatch';
-import { fromEntityInstanceId, toEntityInstanceId, type EntityId } from './entityId';
+import { fromEntityInstanceId, type EntityId } from './entityId';
+import { runOperations, type EntityStateValue } from './entityOperations';
+import {
+  applyRelease,
+  forgetOldReleases,
+  fromSchedulerText,
+  mayDequeue,
+  toSchedulerText,
+  wasReleased,
+  type SchedulerState,
+} from './schedulerState';
 
-/** Lock state of an entity, kept in its row's `customStatus` (entities have no custom status of their own). */
-interface SchedulerState {
-  /** Instance id of the orchestration that holds the lock. */
-  lockedBy?: string;
-  /** Requests of others that wait for the lock to be released, in arrival order. */
-  queue: EntityRequest[];
+/** Limits of one entity work item, from host.json `extensions.durableTask`. */
+export interface EntityProcessingOptions {
+  /** `maxEntityOperationBatchSize`: most operations one entity function invocation receives. */
+  readonly maxBatchSize: number;
+}
+
+/** `EventRaised.Name` of the message an entity sends itself to go on with a queue it left for the next batch. */
+export const continueEventName = 'continue';
+
+/** What one work item does: a batch of operations, then at most one lock grant (DTFx `Work`). */
+interface EntityWork {
+  operations: EntityRequest[];
+  lockRequest?: EntityRequest;
+  /** The batch is full and requests that may run are left: wake the entity again. */
+  continueAfter: boolean;
 }
 
 /**
- * Runs the operations waiting for one entity in batches, honouring critical sections: while an orchestration
- * holds the entity's lock, requests from others wait in the entity's queue. Then answers callers, forwards lock
- * requests and the entity's signals, and stores its new state and lock state in the Instances row. The built-in
- * `delete` operation removes the state.
+ * Runs one batch of an entity as DTFx's TaskEntityDispatcher does: the work item's messages join the entity's
+ * queue (releases applied, the lock holder's requests first), then up to `maxBatchSize` operations run in one
+ * entity function invocation, stopping at a lock request, which is granted after them. Requests left over stay
+ * queued in the Instances row, and a `continue` message to itself brings the next batch.
  */
 export async function processEntityWorkItem(
   workItem: OrchestrationWorkItem,
   deps: EngineDeps,
+  options: EntityProcessingOptions,
 ): Promise<OrchestrationCheckpoint> {
   const entity = fromEntityInstanceId(workItem.instanceId) as EntityId;
-  const scheduler = readScheduler(workItem.instance?.customStatus);
-  const pending = [
-    ...scheduler.queue,
-    ...workItem.messages.flatMap((m) => readRequest(m.message, deps, workItem.instanceId)),
-  ];
-  scheduler.queue = [];
-  const at = new Date(deps.clock.now());
-  const replies: TaskMessage[] = [];
-  let state = { exists: workItem.instance?.input !== undefined, state: workItem.instance?.input };
-  let batch: EntityRequest[] = [];
-  const flush = async () => {
-    state = await runOperations(entity, state, batch, deps, at, replies);
-    batch = [];
-  };
+  const scheduler = fromSchedulerText(workItem.instance?.customStatus);
+  const now = deps.clock.now();
+  const at = new Date(now);
+  forgetOldReleases(scheduler, now);
+  receive(scheduler, workItem, deps, now);
 
-  for (let index = 0; index < pending.length; index++) {
-    const request = pending[index] as EntityRequest;
-    const lockedByOther = scheduler.lockedBy !== undefined && scheduler.lockedBy !== request.parent;
-    if (request.release) {
-      if (scheduler.lockedBy === request.parent) {
-        await flush();
-        scheduler.lockedBy = undefined;
-        pending.splice(index + 1, 0, ...scheduler.queue);
-        scheduler.queue = [];
-      } else {
-        // The orchestration ended before its lock request got here: drop the request.
-        scheduler.queue = scheduler.queue.filter((queued) => !(queued.lockset && queued.id === request.id));
-      }
-    } else if (lockedByOther) {
-      scheduler.queue.push(request);
-    } else if (request.lockset) {
-      await flush();
-      scheduler.lockedBy = request.parent;
-      replies.push(grantLock(request, at));
-    } else {
-      batch.push(request);
-    }
+  const work = determineWork(scheduler, options.maxBatchSize);
+  const replies: TaskMessage[] = [];
+  const initial: EntityStateValue = { exists: workItem.instance?.input !== undefined, state: workItem.instance?.input };
+  const state = await runOperations(entity, initial, work.operations, deps, at, replies);
+  if (work.lockRequest) {
+    scheduler.lockedBy = work.lockRequest.parent;
+    replies.push(grantLock(work.lockRequest, at));
   }
-  await flush();
+  if (work.continueAfter) {
+    replies.push({ instanceId: workItem.instanceId, event: events.eventRaised(at, continueEventName, undefined) });
+  }
+  deps.logger.debug('Entity batch processed', {
+    instanceId: workItem.instanceId,
+    operations: work.operations.length,
+    queued: scheduler.queue.length,
+    lockedBy: scheduler.lockedBy,
+  });
 
   return {
     activityMessages: [],
@@ -80,27 +82,55 @@ export async function processEntityWorkItem(
   };
 }
 
-/** Runs a run of operations, `delete` included, and returns the entity's state after them. */
-async function runOperations(
-  entity: EntityId,
-  initial: { exists: boolean; state: string | undefined },
-  requests: EntityRequest[],
-  deps: EngineDeps,
-  at: Date,
-  replies: TaskMessage[],
-): Promise<{ exists: boolean; state: string | undefined }> {
-  let state = initial;
-  for (const group of splitOnDelete(requests)) {
-    if (group.kind === 'delete') {
-      state = { exists: false, state: undefined };
-      replies.push(...answer([group.request], { entityExists: false, results: [{ isError: false }], signals: [] }, at));
+/**
+ * Takes the work item's messages in arrival order: releases apply at once, requests join the queue, and those of
+ * the lock holder go to its front (DTFx `DetermineWork`). A lock request whose orchestration already released it
+ * is dropped.
+ */
+function receive(scheduler: SchedulerState, workItem: OrchestrationWorkItem, deps: EngineDeps, now: number): void {
+  const fromHolder: EntityRequest[] = [];
+  for (const { message } of workItem.messages) {
+    const request = readRequest(message, deps, workItem.instanceId);
+    if (!request) {
       continue;
     }
-    const result = await runBatch(entity, state, group.requests, deps);
-    state = { exists: result.entityExists, state: result.entityExists ? result.entityState : undefined };
-    replies.push(...answer(group.requests, result, at), ...forwardSignals(result, at));
+    if (request.release) {
+      const outcome = applyRelease(scheduler, request, now);
+      deps.logger.debug('Entity lock release received', {
+        instanceId: workItem.instanceId,
+        from: request.parent,
+        outcome,
+      });
+    } else if (wasReleased(scheduler, request)) {
+      deps.logger.debug('Lock request dropped: its orchestration released it first', {
+        instanceId: workItem.instanceId,
+        from: request.parent,
+      });
+    } else if (scheduler.lockedBy !== undefined && scheduler.lockedBy === request.parent) {
+      fromHolder.push(request);
+    } else {
+      scheduler.queue.push(request);
+    }
   }
-  return state;
+  scheduler.queue = [...fromHolder, ...scheduler.queue];
+}
+
+/** Dequeues what may run now: operations up to the batch size, stopping after a lock request. */
+function determineWork(scheduler: SchedulerState, maxBatchSize: number): EntityWork {
+  const work: EntityWork = { operations: [], continueAfter: false };
+  while (mayDequeue(scheduler)) {
+    if (work.operations.length >= maxBatchSize) {
+      work.continueAfter = true;
+      break;
+    }
+    const request = scheduler.queue.shift() as EntityRequest;
+    if (request.lockset) {
+      work.lockRequest = request;
+      break;
+    }
+    work.operations.push(request);
+  }
+  return work;
 }
 
 /** The lock is taken here: forward the request to the next entity of the set, or tell the orchestration. */
@@ -118,110 +148,22 @@ function grantLock(request: EntityRequest, at: Date): TaskMessage {
   };
 }
 
-function readScheduler(text: string | undefined): SchedulerState {
-  if (!text) {
-    return { queue: [] };
-  }
-  try {
-    const parsed = JSON.parse(text) as Partial<SchedulerState>;
-    return { lockedBy: parsed.lockedBy, queue: Array.isArray(parsed.queue) ? parsed.queue : [] };
-  } catch {
-    return { queue: [] };
-  }
-}
-
-function readRequest(message: TaskMessage, deps: EngineDeps, instanceId: string): EntityRequest[] {
+/** The request a message carries; undefined for the `continue` wake-up and for messages that are not requests. */
+function readRequest(message: TaskMessage, deps: EngineDeps, instanceId: string): EntityRequest | undefined {
   const event = message.event;
+  if (event.EventType === EventType.EventRaised && event.Name === continueEventName) {
+    return undefined;
+  }
   if (event.EventType !== EventType.EventRaised || event.Name !== 'op' || !event.Input) {
     deps.logger.warn('Entity message ignored', { instanceId, eventType: event.EventType, name: event.Name });
-    return [];
+    return undefined;
   }
   try {
-    return [JSON.parse(event.Input) as EntityRequest];
+    return JSON.parse(event.Input) as EntityRequest;
   } catch {
     deps.logger.warn('Entity message ignored', { instanceId, reason: 'the request is not JSON' });
-    return [];
+    return undefined;
   }
-}
-
-type RequestGroup = { kind: 'batch'; requests: EntityRequest[] } | { kind: 'delete'; request: EntityRequest };
-
-function splitOnDelete(requests: EntityRequest[]): RequestGroup[] {
-  const groups: RequestGroup[] = [];
-  for (const request of requests) {
-    const last = groups[groups.length - 1];
-    if (request.op === 'delete') {
-      groups.push({ kind: 'delete', request });
-    } else if (last?.kind === 'batch') {
-      last.requests.push(request);
-    } else {
-      groups.push({ kind: 'batch', requests: [request] });
-    }
-  }
-  return groups;
-}
-
-async function runBatch(
-  entity: EntityId,
-  state: { exists: boolean; state: string | undefined },
-  requests: EntityRequest[],
-  deps: EngineDeps,
-): Promise<EntityBatchResult> {
-  const failAll = (message: string): EntityBatchResult => ({
-    entityExists: state.exists,
-    entityState: state.state,
-    results: requests.map(() => ({ isError: true, result: JSON.stringify(message) })),
-    signals: [],
-  });
-  const functionName = deps.findFunction('entityTrigger', entity.name);
-  if (!functionName) {
-    return failAll(`The function '${entity.name}' doesn't exist, is disabled, or is not an entity function.`);
-  }
-  const batch: EntityOperation[] = requests.map((r) => ({
-    name: r.op,
-    input: r.input ?? null,
-    isSignal: r.signal === true,
-  }));
-  const outcome = await deps.invoke(
-    functionName,
-    toEntityTrigger(entity, state, batch),
-    `Entity '@${entity.name}@${entity.key}' batch`,
-  );
-  const result = outcome.succeeded ? fromEntityReturnValue(outcome.returnValue) : undefined;
-  return result ?? failAll(outcome.error?.message ?? 'The entity function returned no batch result.');
-}
-
-function answer(requests: EntityRequest[], result: EntityBatchResult, at: Date): TaskMessage[] {
-  const replies: TaskMessage[] = [];
-  requests.forEach((request, index) => {
-    const outcome = result.results[index];
-    if (request.signal || !request.parent) {
-      return;
-    }
-    // ext ResponseMessage: `result` is JSON text; `exceptionType` marks a failed operation.
-    const response = { result: outcome?.result, ...(outcome?.isError ? { exceptionType: 'Error' } : {}) };
-    replies.push({
-      instanceId: request.parent,
-      executionId: request.parentExecution,
-      event: events.eventRaised(at, request.id, JSON.stringify(response)),
-    });
-  });
-  return replies;
-}
-
-function forwardSignals(result: EntityBatchResult, at: Date): TaskMessage[] {
-  return result.signals.map((signal) => {
-    const request: EntityRequest = {
-      id: randomUUID(),
-      op: signal.name,
-      signal: true,
-      ...(signal.input ? { input: signal.input } : {}),
-    };
-    return {
-      instanceId: toEntityInstanceId(signal.target),
-      event: events.eventRaised(at, 'op', JSON.stringify(request)),
-    };
-  });
 }
 
 function entityRow(
@@ -232,14 +174,14 @@ function entityRow(
   at: Date,
 ): InstanceState {
   const previous = workItem.instance;
-  const locked = scheduler.lockedBy !== undefined || scheduler.queue.length > 0;
+  const schedulerText = toSchedulerText(scheduler);
   return {
     instanceId: workItem.instanceId,
     name: entity.name,
     executionId: previous?.executionId ?? '',
     runtimeStatus: 'Running',
     ...(state === undefined ? {} : { input: state }),
-    ...(locked ? { customStatus: JSON.stringify(scheduler) } : {}),
+    ...(schedulerText === undefined ? {} : { customStatus: schedulerText }),
     createdTime: previous?.createdTime ?? at.toISOString(),
     lastUpdatedTime: at.toISOString(),
     generation: 0,

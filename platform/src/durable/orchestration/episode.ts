@@ -8,7 +8,7 @@ import { fromOrchestratorInvocation, toOrchestrationTrigger } from '../replay/or
 import { TaskLedger } from '../replay/taskLedger';
 import type { EngineDeps } from './engineDeps';
 import type { InstanceRun } from './instanceRun';
-import { completeExecution, startExecution } from './lifecycle';
+import { completeExecution, releaseHeldLocks, startExecution } from './lifecycle';
 
 /**
  * Runs one episode: appends OrchestratorStarted and the new events, invokes the orchestrator with the whole
@@ -94,6 +94,7 @@ function applyState(run: InstanceRun, state: OrchestratorState, at: Date, deps: 
   const continueAsNew = continueAsNewAction(actions);
   if (continueAsNew) {
     run.append(events.orchestratorCompleted(at));
+    releaseHeldLocks(run, at);
     continueExecution(run, decodeActionInput(continueAsNew.input), at, deps);
     return;
   }

@@ -132,10 +132,11 @@ export function applyLifecycle(run: InstanceRun, event: HistoryEvent, deps: Engi
 }
 
 /**
- * An execution that ends inside a critical section must not leave its entities locked, as the extension
- * releases them: every lock request without a release gets one release per entity of its set.
+ * An execution that ends (or continues as new) inside a critical section must not leave its entities locked:
+ * every lock request without a release gets one release per entity of its set, granted or still on its way, as
+ * DTFx's `OrchestrationEntityContext.EmitLockReleaseMessages` does from the moment the lock is requested.
  */
-function releaseHeldLocks(run: InstanceRun, at: Date): void {
+export function releaseHeldLocks(run: InstanceRun, at: Date): void {
   const requests = new Map<string, EntityRequest>();
   for (const event of run.history) {
     if (event.EventType !== EventType.EventSent || (event.Name !== lockEventName && event.Name !== releaseEventName)) {

@@ -17,7 +17,7 @@ import { EventType, terminalStatuses } from '../types';
 import { defaultLeaseTimings, PartitionLeaseManager, type LeaseTimings } from './leases/partitionLeaseManager';
 import { LargePayloadStore } from './largePayloads';
 import { ControlPartitions } from './controlPartitions';
-import { OrchestrationSessions, type SessionBatch } from './messaging/orchestrationSessions';
+import { OrchestrationSessions, type SessionBatch, type SessionKind } from './messaging/orchestrationSessions';
 import { TaskHubQueue, type DequeuedMessage } from './messaging/taskHubQueue';
 import { WorkItemPoller } from './messaging/workItemPoller';
 import { failedWith } from './storageErrors';
@@ -194,12 +194,20 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
 
   // --- orchestrations -------------------------------------------------------------------------------------
 
-  async lockNextOrchestrationWorkItem(signal: AbortSignal): Promise<OrchestrationWorkItem | undefined> {
+  lockNextOrchestrationWorkItem(signal: AbortSignal): Promise<OrchestrationWorkItem | undefined> {
+    return this.#lockNext(signal, 'orchestration');
+  }
+
+  lockNextEntityWorkItem(signal: AbortSignal): Promise<OrchestrationWorkItem | undefined> {
+    return this.#lockNext(signal, 'entity');
+  }
+
+  async #lockNext(signal: AbortSignal, kind: SessionKind): Promise<OrchestrationWorkItem | undefined> {
     const batch = await withTimeout(
       this.#options.clock,
       this.#options.maxPollingIntervalMs,
       [signal, this.#stopping.signal],
-      (s) => this.#sessions.take(s),
+      (s) => this.#sessions.take(s, kind),
     );
     if (!batch) {
       return undefined;

@@ -14,6 +14,7 @@ import type {
   TaskHubBackend,
   TaskMessage,
 } from '../types';
+import { isEntityInstanceId } from '../types';
 import { matchesQuery, pageOf } from './instanceFilter';
 import { Waiters } from './waiters';
 
@@ -51,13 +52,13 @@ export class MemoryBackend implements TaskHubBackend {
   readonly #instances = new Map<string, InstanceState>();
   readonly #histories = new Map<string, StoredHistory>();
   readonly #control = new Map<string, StoredMessage[]>();
-  /** Instances that may have a visible message; cleaned lazily when a loop looks. */
-  readonly #ready = new Set<string>();
+  /** Instances that may have a visible message, orchestrations and entities apart; cleaned lazily. */
+  readonly #ready = { orchestration: new Set<string>(), entity: new Set<string>() };
   readonly #activities: StoredMessage[] = [];
   readonly #locked = new Map<string, Set<string>>();
   readonly #lockOwners = new Map<string, OrchestrationWorkItem>();
   readonly #lockedActivities = new Set<string>();
-  readonly #orchestrationWaiters: Waiters;
+  readonly #waiters: Record<SessionKind, Waiters>;
   readonly #activityWaiters: Waiters;
   #running = false;
 
@@ -65,14 +66,15 @@ export class MemoryBackend implements TaskHubBackend {
     this.hubName = options.hubName;
     this.#clock = options.clock;
     this.#visibilityMs = options.workItemVisibilityTimeoutMs ?? 5 * 60_000;
-    this.#orchestrationWaiters = new Waiters(options.clock);
+    this.#waiters = { orchestration: new Waiters(options.clock), entity: new Waiters(options.clock) };
     this.#activityWaiters = new Waiters(options.clock);
   }
 
   /** True when a message or activity is visible now or locked: the engine has work to do. */
   hasWorkNow(): boolean {
     const now = this.#clock.now();
-    const controlDue = [...this.#ready].some((id) => this.#control.get(id)?.some((m) => m.visibleAt <= now));
+    const ready = [...this.#ready.orchestration, ...this.#ready.entity];
+    const controlDue = ready.some((id) => this.#control.get(id)?.some((m) => m.visibleAt <= now));
     const activityDue = this.#activities.some((m) => m.visibleAt <= now && !this.#lockedActivities.has(m.id));
     return controlDue || activityDue || this.#locked.size > 0 || this.#lockedActivities.size > 0;
   }
@@ -85,7 +87,8 @@ export class MemoryBackend implements TaskHubBackend {
     this.#instances.clear();
     this.#histories.clear();
     this.#control.clear();
-    this.#ready.clear();
+    this.#ready.orchestration.clear();
+    this.#ready.entity.clear();
     this.#activities.length = 0;
     return Promise.resolve();
   }
@@ -97,18 +100,27 @@ export class MemoryBackend implements TaskHubBackend {
 
   stop(): Promise<void> {
     this.#running = false;
-    this.#orchestrationWaiters.wakeAll();
+    this.#waiters.orchestration.wakeAll();
+    this.#waiters.entity.wakeAll();
     this.#activityWaiters.wakeAll();
     return Promise.resolve();
   }
 
-  async lockNextOrchestrationWorkItem(signal: AbortSignal): Promise<OrchestrationWorkItem | undefined> {
-    const found = this.#takeOrchestrationWorkItem();
+  lockNextOrchestrationWorkItem(signal: AbortSignal): Promise<OrchestrationWorkItem | undefined> {
+    return this.#lockNext('orchestration', signal);
+  }
+
+  lockNextEntityWorkItem(signal: AbortSignal): Promise<OrchestrationWorkItem | undefined> {
+    return this.#lockNext('entity', signal);
+  }
+
+  async #lockNext(kind: SessionKind, signal: AbortSignal): Promise<OrchestrationWorkItem | undefined> {
+    const found = this.#takeOrchestrationWorkItem(kind);
     if (found || !this.#running) {
       return found;
     }
-    await this.#orchestrationWaiters.wait(signal);
-    return this.#running ? this.#takeOrchestrationWorkItem() : undefined;
+    await this.#waiters[kind].wait(signal);
+    return this.#running ? this.#takeOrchestrationWorkItem(kind) : undefined;
   }
 
   completeOrchestrationWorkItem(workItem: OrchestrationWorkItem, checkpoint: OrchestrationCheckpoint): Promise<void> {
@@ -244,10 +256,11 @@ export class MemoryBackend implements TaskHubBackend {
     return Promise.resolve(count);
   }
 
-  #takeOrchestrationWorkItem(): OrchestrationWorkItem | undefined {
+  #takeOrchestrationWorkItem(kind: SessionKind): OrchestrationWorkItem | undefined {
     const now = this.#clock.now();
-    for (const instanceId of this.#ready) {
-      this.#ready.delete(instanceId);
+    const ready = this.#ready[kind];
+    for (const instanceId of ready) {
+      ready.delete(instanceId);
       const queue = this.#control.get(instanceId) ?? [];
       if (this.#locked.has(instanceId)) {
         continue;
@@ -331,14 +344,15 @@ export class MemoryBackend implements TaskHubBackend {
   #markReady(instanceId: string, at: number): void {
     const delay = at - this.#clock.now();
     // One loop per ready instance: a loop that is not parked looks for work before it parks, so none is missed.
+    const kind = sessionKind(instanceId);
     if (delay <= 0) {
-      this.#ready.add(instanceId);
-      this.#orchestrationWaiters.wakeOne();
+      this.#ready[kind].add(instanceId);
+      this.#waiters[kind].wakeOne();
       return;
     }
     this.#clock.schedule(delay, () => {
-      this.#ready.add(instanceId);
-      this.#orchestrationWaiters.wakeOne();
+      this.#ready[kind].add(instanceId);
+      this.#waiters[kind].wakeOne();
     });
   }
 
@@ -390,6 +404,13 @@ export class MemoryBackend implements TaskHubBackend {
     }
     return earliest;
   }
+}
+
+/** Orchestrations and entities are handed to separate dispatchers. */
+type SessionKind = 'orchestration' | 'entity';
+
+function sessionKind(instanceId: string): SessionKind {
+  return isEntityInstanceId(instanceId) ? 'entity' : 'orchestration';
 }
 
 /** Messages hold flat events (nested refs are never mutated), so copying two levels keeps callers apart. */

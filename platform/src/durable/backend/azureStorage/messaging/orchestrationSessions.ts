@@ -1,3 +1,4 @@
+import { isEntityInstanceId } from '../../types';
 import type { DequeuedMessage } from './taskHubQueue';
 import { WaiterQueue } from './waiterQueue';
 
@@ -8,16 +9,22 @@ export interface SessionBatch {
   readonly messages: DequeuedMessage[];
 }
 
+/** Orchestrations and entities are taken by separate dispatchers (DTFx's entity work-item queue). */
+export type SessionKind = 'orchestration' | 'entity';
+
 /**
  * Received control-queue messages grouped by instance, and the instances currently locked by a dispatcher: an
  * instance is handed to one work item at a time, and messages arriving meanwhile wait for the next one.
  */
 export class OrchestrationSessions {
   readonly #pending = new Map<string, { partition: number; messages: DequeuedMessage[] }>();
-  readonly #ready: string[] = [];
+  readonly #ready: Record<SessionKind, string[]> = { orchestration: [], entity: [] };
   readonly #locked = new Set<string>();
   readonly #known = new Map<string, DequeuedMessage>();
-  readonly #waiters = new WaiterQueue<SessionBatch>();
+  readonly #waiters: Record<SessionKind, WaiterQueue<SessionBatch>> = {
+    orchestration: new WaiterQueue<SessionBatch>(),
+    entity: new WaiterQueue<SessionBatch>(),
+  };
 
   /** Buffered, not yet handed out, messages of a partition (for the buffer threshold). */
   pendingCount(partition: number): number {
@@ -48,7 +55,7 @@ export class OrchestrationSessions {
         entry = { partition, messages: [] };
         this.#pending.set(instanceId, entry);
         if (!this.#locked.has(instanceId)) {
-          this.#ready.push(instanceId);
+          this.#ready[kindOf(instanceId)].push(instanceId);
         }
       }
       entry.messages.push(message);
@@ -56,13 +63,13 @@ export class OrchestrationSessions {
     this.#dispatch();
   }
 
-  /** Waits for an unlocked instance with messages and locks it; undefined when the signal aborts. */
-  take(signal: AbortSignal): Promise<SessionBatch | undefined> {
-    const batch = this.#next();
+  /** Waits for an unlocked instance of the kind with messages and locks it; undefined when the signal aborts. */
+  take(signal: AbortSignal, kind: SessionKind = 'orchestration'): Promise<SessionBatch | undefined> {
+    const batch = this.#next(kind);
     if (batch || signal.aborted) {
       return Promise.resolve(batch);
     }
-    return this.#waiters.wait(signal);
+    return this.#waiters[kind].wait(signal);
   }
 
   /** Unlocks an instance; the given messages are forgotten (deleted or released by the caller). */
@@ -72,7 +79,7 @@ export class OrchestrationSessions {
     }
     this.#locked.delete(instanceId);
     if (this.#pending.has(instanceId)) {
-      this.#ready.push(instanceId);
+      this.#ready[kindOf(instanceId)].push(instanceId);
       this.#dispatch();
     }
   }
@@ -94,12 +101,14 @@ export class OrchestrationSessions {
 
   /** Resolves every waiting `take` with undefined (shutdown). */
   close(): void {
-    this.#waiters.close();
+    this.#waiters.orchestration.close();
+    this.#waiters.entity.close();
   }
 
-  #next(): SessionBatch | undefined {
-    while (this.#ready.length > 0) {
-      const instanceId = this.#ready.shift() as string;
+  #next(kind: SessionKind): SessionBatch | undefined {
+    const ready = this.#ready[kind];
+    while (ready.length > 0) {
+      const instanceId = ready.shift() as string;
       const entry = this.#pending.get(instanceId);
       if (!entry || this.#locked.has(instanceId)) {
         continue;
@@ -112,12 +121,19 @@ export class OrchestrationSessions {
   }
 
   #dispatch(): void {
-    while (this.#waiters.length > 0) {
-      const batch = this.#next();
-      if (!batch) {
-        return;
+    for (const kind of ['orchestration', 'entity'] as const) {
+      const waiters = this.#waiters[kind];
+      while (waiters.length > 0) {
+        const batch = this.#next(kind);
+        if (!batch) {
+          break;
+        }
+        waiters.serve(batch);
       }
-      this.#waiters.serve(batch);
     }
   }
+}
+
+function kindOf(instanceId: string): SessionKind {
+  return isEntityInstanceId(instanceId) ? 'entity' : 'orchestration';
 }
