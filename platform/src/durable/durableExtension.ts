@@ -4,8 +4,10 @@ import type { Extension, HostContext, InvocationInfo } from '../host/extension';
 import type { BindingDefinition, FunctionDefinition } from '../host/functionIndex';
 import type { RpcTypedData } from '../worker/rpc';
 import { backendFactoryFor, type BackendFactory } from './backendFactory';
-import type { TaskHubBackend } from './backend/types';
+import type { TaskHubBackend, TaskHubBackendOptions } from './backend/types';
+import { clientBindingTarget, createHostTaskHubClients } from './client/hostTaskHubClients';
 import { TaskHubClient } from './client/taskHubClient';
+import type { TaskHubClients } from './client/taskHubClients';
 import { readDurableOptions, type BackendKind, type DurableOptions } from './config/durableOptions';
 import { DurableDispatchers } from './dispatch/dispatchers';
 import { createManagementApi } from './http/managementApi';
@@ -35,6 +37,7 @@ export class DurableExtension implements Extension {
   #durable: DurableOptions | undefined;
   #backend: TaskHubBackend | undefined;
   #client: TaskHubClient | undefined;
+  #clients: TaskHubClients | undefined;
   #dispatchers: DurableDispatchers | undefined;
 
   constructor(options: DurableExtensionOptions = {}) {
@@ -77,21 +80,18 @@ export class DurableExtension implements Extension {
     const logger = context.logger.forCategory('Host.Triggers.DurableTask');
     const factory =
       typeof this.#options.backend === 'function' ? this.#options.backend : backendFactoryFor(durable.backend);
-    const backend = factory(
-      {
-        hubName: durable.hubName,
-        partitionCount: durable.partitionCount,
-        workerId: `${context.hostId}-${process.pid}-${randomUUID().slice(0, 8)}`,
-        maxPollingIntervalMs: durable.maxPollingIntervalMs,
-        controlQueueVisibilityTimeoutMs: durable.controlQueueVisibilityTimeoutMs,
-        workItemVisibilityTimeoutMs: durable.workItemVisibilityTimeoutMs,
-        controlQueueBatchSize: durable.controlQueueBatchSize,
-        clock: context.clock,
-        logger: logger.forCategory(`Host.Triggers.DurableTask.Backend`),
-      },
-      context,
-      durable,
-    );
+    const backendOptions: TaskHubBackendOptions = {
+      hubName: durable.hubName,
+      partitionCount: durable.partitionCount,
+      workerId: `${context.hostId}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      maxPollingIntervalMs: durable.maxPollingIntervalMs,
+      controlQueueVisibilityTimeoutMs: durable.controlQueueVisibilityTimeoutMs,
+      workItemVisibilityTimeoutMs: durable.workItemVisibilityTimeoutMs,
+      controlQueueBatchSize: durable.controlQueueBatchSize,
+      clock: context.clock,
+      logger: logger.forCategory(`Host.Triggers.DurableTask.Backend`),
+    };
+    const backend = factory(backendOptions, context, durable);
     this.#backend = backend;
 
     const deps = this.#engineDeps(context, durable);
@@ -104,6 +104,7 @@ export class DurableExtension implements Extension {
       context.clock,
       durable.overridableStatuses,
     );
+    this.#clients = createHostTaskHubClients({ context, durable, backend, backendOptions, client: this.#client });
     this.#dispatchers = new DurableDispatchers(
       backend,
       deps,
@@ -116,16 +117,7 @@ export class DurableExtension implements Extension {
       },
       logger,
     );
-    context.http.addPrefix(
-      webhookPath,
-      createManagementApi({
-        client: this.#client,
-        clock: context.clock,
-        logger,
-        hubName: durable.hubName,
-        connectionName: durable.connectionName === 'AzureWebJobsStorage' ? 'Storage' : durable.connectionName,
-      }),
-    );
+    context.http.addPrefix(webhookPath, createManagementApi({ clients: this.#clients, clock: context.clock, logger }));
     logger.info('Durable task hub configured', { hubName: durable.hubName, backend: backend.kind });
     return Promise.resolve();
   }
@@ -147,18 +139,20 @@ export class DurableExtension implements Extension {
     await this.#backend?.stop();
   }
 
-  bindInput(binding: BindingDefinition, _invocation: InvocationInfo): Promise<RpcTypedData | undefined> {
+  async bindInput(binding: BindingDefinition, invocation: InvocationInfo): Promise<RpcTypedData | undefined> {
     if (binding.type.toLowerCase() !== 'durableclient') {
-      return Promise.resolve(undefined);
+      return undefined;
     }
     const context = required(this.#context, 'context');
-    const durable = this.options;
+    const target = await required(this.#clients, 'task hub clients').resolve(
+      clientBindingTarget(binding, invocation.functionName, context.settings),
+    );
     const data = toClientBindingData({
       origin: context.baseUrl,
-      hubName: durable.hubName,
-      connectionName: durable.connectionName === 'AzureWebJobsStorage' ? 'Storage' : durable.connectionName,
+      hubName: target.hubName,
+      connectionName: target.connectionName,
     });
-    return Promise.resolve({ string: JSON.stringify(data) });
+    return { string: JSON.stringify(data) };
   }
 
   describeFunction(fn: FunctionDefinition): string | undefined {

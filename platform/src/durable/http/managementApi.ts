@@ -4,18 +4,23 @@ import type { Logger } from '../../host/logger';
 import { terminalStatuses, type RuntimeStatus } from '../backend/types';
 import { DurableArgumentError, InstanceNotFoundError, InstanceStateError } from '../client/errors';
 import type { TaskHubClient } from '../client/taskHubClient';
+import type { TaskHubClients } from '../client/taskHubClients';
 import { handleEntityRoute } from './entityRoutes';
 import { getQuery, queryFlag, readBody, sendEmpty, sendError, sendJson, toJsonBodyText } from './httpIo';
 import { toManagementPayload, webhookPath, type LinkContext } from './managementLinks';
 import { toStatusPayload } from './statusPayload';
 
-/** What the management API serves from. */
+/** What the management API serves from: the task hub clients, the host's own hub and any other one it names. */
 export interface ManagementApiContext {
-  readonly client: TaskHubClient;
+  readonly clients: Pick<TaskHubClients, 'resolve'>;
   readonly clock: Clock;
   readonly logger: Logger;
-  readonly hubName: string;
-  readonly connectionName: string;
+}
+
+/** One request's view: the client of the task hub its `taskHub` / `connection` parameters name. */
+interface RequestContext {
+  readonly client: TaskHubClient;
+  readonly clock: Clock;
 }
 
 const runtimeStatuses: RuntimeStatus[] = [
@@ -31,7 +36,8 @@ const runtimeStatuses: RuntimeStatus[] = [
 
 /**
  * The Durable HTTP API under `/runtime/webhooks/durabletask` (reference durable.md §13), also the SDK's
- * `rpcBaseUrl`. Argument errors answer 400, unknown instances 404, finished instances 410.
+ * `rpcBaseUrl`. Requests serve the task hub their `taskHub` / `connection` query parameters name, the host's own
+ * by default. Argument errors answer 400, unknown instances 404, finished instances 410.
  */
 export function createManagementApi(context: ManagementApiContext) {
   return async (request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> => {
@@ -40,9 +46,17 @@ export function createManagementApi(context: ManagementApiContext) {
       .split('/')
       .filter((s) => s !== '')
       .map((s) => decodeURIComponent(s));
-    const links: LinkContext = { origin: url.origin, hubName: context.hubName, connectionName: context.connectionName };
     try {
-      await route(context, links, request, response, url, segments);
+      const target = await context.clients.resolve({
+        taskHub: getQuery(url, 'taskHub'),
+        connection: getQuery(url, 'connection'),
+      });
+      const links: LinkContext = {
+        origin: url.origin,
+        hubName: target.hubName,
+        connectionName: target.connectionName,
+      };
+      await route({ client: target.client, clock: context.clock }, links, request, response, url, segments);
     } catch (error) {
       sendFailure(context, response, error);
     }
@@ -50,7 +64,7 @@ export function createManagementApi(context: ManagementApiContext) {
 }
 
 async function route(
-  context: ManagementApiContext,
+  context: RequestContext,
   links: LinkContext,
   request: IncomingMessage,
   response: ServerResponse,
@@ -87,7 +101,7 @@ async function route(
 }
 
 async function startOrchestration(
-  context: ManagementApiContext,
+  context: RequestContext,
   links: LinkContext,
   request: IncomingMessage,
   response: ServerResponse,
@@ -108,7 +122,7 @@ async function startOrchestration(
 
 /** `timeout` / `pollingInterval`: wait for the end; 200 + output, the status when failed, else 202. */
 async function waitForStart(
-  context: ManagementApiContext,
+  context: RequestContext,
   response: ServerResponse,
   payload: Record<string, string>,
   id: string,
@@ -131,7 +145,7 @@ async function waitForStart(
   }
 }
 
-async function getStatus(context: ManagementApiContext, response: ServerResponse, url: URL, id: string): Promise<void> {
+async function getStatus(context: RequestContext, response: ServerResponse, url: URL, id: string): Promise<void> {
   const instance = await context.client.getInstance(id);
   if (!instance || id.startsWith('@')) {
     return sendEmpty(response, 404);
@@ -156,7 +170,7 @@ async function getStatus(context: ManagementApiContext, response: ServerResponse
 }
 
 async function queryInstances(
-  context: ManagementApiContext,
+  context: RequestContext,
   response: ServerResponse,
   url: URL,
   request: IncomingMessage,
@@ -177,12 +191,12 @@ async function queryInstances(
   sendJson(response, 200, body, { 'x-ms-continuation-token': page.continuationToken ?? '' });
 }
 
-async function purgeInstance(context: ManagementApiContext, response: ServerResponse, id: string): Promise<void> {
+async function purgeInstance(context: RequestContext, response: ServerResponse, id: string): Promise<void> {
   const deleted = await context.client.purge(id);
   return deleted ? sendJson(response, 200, { instancesDeleted: 1 }) : sendEmpty(response, 404);
 }
 
-async function purgeInstances(context: ManagementApiContext, response: ServerResponse, url: URL): Promise<void> {
+async function purgeInstances(context: RequestContext, response: ServerResponse, url: URL): Promise<void> {
   const from = readTime(url, 'createdTimeFrom');
   if (!from) {
     throw new DurableArgumentError('Purging instances by filter requires the createdTimeFrom query parameter.');
@@ -196,7 +210,7 @@ async function purgeInstances(context: ManagementApiContext, response: ServerRes
 }
 
 async function instanceOperation(
-  context: ManagementApiContext,
+  context: RequestContext,
   links: LinkContext,
   request: IncomingMessage,
   response: ServerResponse,
