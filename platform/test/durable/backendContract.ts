@@ -140,6 +140,44 @@ export function describeBackendContract(name: string, create: () => Promise<Back
       await backend.completeOrchestrationWorkItem(again, checkpoint(again, []));
     });
 
+    it('keeps parked messages back until the next message for the instance, then delivers them first', async () => {
+      const id = nextId();
+      await start(id);
+      const started = await lock(id);
+      await backend.completeOrchestrationWorkItem(
+        started,
+        checkpoint(started, [event(EventType.OrchestratorStarted, subject.now())]),
+      );
+      const raise = (name: string) =>
+        backend.sendOrchestrationMessages([
+          { instanceId: id, event: event(EventType.EventRaised, subject.now(), { Name: name }) },
+        ]);
+      await raise('a');
+      await raise('b');
+      const parked: string[] = [];
+      while (parked.length < 2) {
+        const item = await lock(id);
+        parked.push(...item.messages.map((m) => m.message.event.Name ?? ''));
+        await backend.completeOrchestrationWorkItem(item, {
+          ...checkpoint(item, []),
+          consumedMessageIds: [],
+          parkedMessageIds: item.messages.map((m) => m.messageId),
+        });
+      }
+
+      await subject.passTime(1_500);
+      const idle = await backend.lockNextOrchestrationWorkItem(AbortSignal.timeout(300));
+      expect(idle?.instanceId).not.toBe(id);
+      if (idle) {
+        await backend.abandonOrchestrationWorkItem(idle);
+      }
+
+      await raise('c');
+      const woken = await lock(id);
+      expect(woken.messages.map((m) => m.message.event.Name)).toEqual(['a', 'b', 'c']);
+      await backend.completeOrchestrationWorkItem(woken, checkpoint(woken, []));
+    });
+
     it('never hands out two work items for one instance at a time', async () => {
       const id = nextId();
       await start(id);

@@ -204,10 +204,18 @@ export interface OrchestrationCheckpoint {
   };
   /** Then upserted without an etag (eventually consistent, as in the provider). Undefined leaves the row as is. */
   readonly instance: InstanceState | undefined;
-  /** Deleted last. Messages of the work item not named here are released for redelivery after `releaseDelayMs`. */
+  /**
+   * Deleted last. Messages of the work item named neither here nor in `parkedMessageIds` are released for
+   * redelivery after `releaseDelayMs`.
+   */
   readonly consumedMessageIds: readonly string[];
   /** Delay before unconsumed messages become visible again (out-of-order responses); default 0. */
   readonly releaseDelayMs?: number;
+  /**
+   * Messages kept back, undelivered, until the next new message for the instance arrives; then they are delivered
+   * again ahead of it, in arrival order. A suspended instance waits this way for its resume or terminate.
+   */
+  readonly parkedMessageIds?: readonly string[];
 }
 
 /** An activity invocation to run, locked until completed, abandoned or its visibility timeout passes. */

@@ -12,7 +12,8 @@ export type Verdict =
   | { readonly kind: 'apply' }
   | { readonly kind: 'lifecycle' }
   | { readonly kind: 'drop'; readonly reason: string }
-  | { readonly kind: 'defer'; readonly reason: string };
+  | { readonly kind: 'defer'; readonly reason: string }
+  | { readonly kind: 'park'; readonly reason: string };
 
 /** Deliveries after which a message for an instance that never started is dropped (dtfx-as keeps it ~5 times). */
 export const maxDeliveriesBeforeStart = 5;
@@ -34,8 +35,8 @@ const lifecycleTypes = new Set<number>([
 
 /**
  * Decides how a message meets the instance as the history describes it: start it, apply it in an episode,
- * handle a lifecycle request, drop a duplicate or stale message, or defer one that arrived too early
- * (a response whose scheduling event is not checkpointed yet, an event for a suspended instance).
+ * handle a lifecycle request, drop a duplicate or stale message, defer one that arrived too early (a response
+ * whose scheduling event is not checkpointed yet), or park one for a suspended instance until it resumes.
  */
 export function triage(
   received: ReceivedMessage,
@@ -64,7 +65,7 @@ export function triage(
     return { kind: 'lifecycle' };
   }
   if (state.status === 'Suspended') {
-    return { kind: 'defer', reason: 'the instance is suspended' };
+    return { kind: 'park', reason: 'the instance is suspended' };
   }
   if (responseTypes.has(event.EventType)) {
     return triageResponse(event, state.history);

@@ -10,15 +10,17 @@ import type { EngineDeps } from './engineDeps';
 import { failExecution, runEpisode } from './episode';
 import { InstanceRun } from './instanceRun';
 import { applyLifecycle, startExecution } from './lifecycle';
-import { triage } from './messageTriage';
+import { triage, type Verdict } from './messageTriage';
 
-/** Delay before a deferred message (early response, suspended instance) is delivered again. */
+/** Delay before a deferred message (a response that arrived before its scheduling event) is delivered again. */
 export const deferDelayMs = 1_000;
 
 /**
  * Works through an orchestration work item and returns the checkpoint for the backend to persist. Every message
  * that can make the SDK take a task id while it is processed gets an episode of its own (reference durable.md
- * §4, §11), which keeps id counting deterministic; plain completions are delivered together.
+ * §4, §11), which keeps id counting deterministic; plain completions are delivered together. Messages for a
+ * suspended instance are parked: a resume or terminate in the same work item applies them in order right after
+ * it; otherwise the backend keeps them until the next message for the instance arrives.
  */
 export async function processOrchestrationWorkItem(
   workItem: OrchestrationWorkItem,
@@ -34,7 +36,9 @@ export async function processOrchestrationWorkItem(
     }
   };
 
-  for (const received of workItem.messages) {
+  const queue = [...workItem.messages];
+  const parked: ReceivedMessage[] = [];
+  for (let received = queue.shift(); received; received = queue.shift()) {
     const event = received.message.event;
     const history = batch.length > 0 ? [...run.history, ...batch] : run.history;
     const verdict = triage(received, { history, status: run.status, executionId: run.executionId });
@@ -44,10 +48,21 @@ export async function processOrchestrationWorkItem(
       continue;
     }
     await flush();
-    await processMessage(run, received, deps);
+    // Judged again: the flushed episode may have ended the orchestration.
+    const current = triage(received, { history: run.history, status: run.status, executionId: run.executionId });
+    if (current.kind === 'park') {
+      parked.push(received);
+      deps.logger.debug('Message parked', { instanceId: run.instanceId, eventType: event.EventType });
+      continue;
+    }
+    await processMessage(run, received, current, deps);
+    if (parked.length > 0 && run.status !== 'Suspended') {
+      queue.unshift(...parked.splice(0));
+    }
   }
   await flush();
-  return run.toCheckpoint();
+  const checkpoint = run.toCheckpoint();
+  return parked.length > 0 ? { ...checkpoint, parkedMessageIds: parked.map((m) => m.messageId) } : checkpoint;
 }
 
 /** Most completions delivered together in one episode. */
@@ -69,9 +84,13 @@ function isBatchable(event: HistoryEvent, history: readonly HistoryEvent[]): boo
   return scheduled !== undefined && scheduled.Name !== httpActivityName;
 }
 
-async function processMessage(run: InstanceRun, received: ReceivedMessage, deps: EngineDeps): Promise<void> {
+async function processMessage(
+  run: InstanceRun,
+  received: ReceivedMessage,
+  verdict: Exclude<Verdict, { kind: 'park' }>,
+  deps: EngineDeps,
+): Promise<void> {
   const event = received.message.event;
-  const verdict = triage(received, { history: run.history, status: run.status, executionId: run.executionId });
   switch (verdict.kind) {
     case 'defer':
       run.releaseDelayMs = deferDelayMs;

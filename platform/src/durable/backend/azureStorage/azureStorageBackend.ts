@@ -288,8 +288,9 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
     // whatever happens (a message left behind is redelivered and dropped as a duplicate by the engine).
     locked.settled = true;
     const consumed = new Set(checkpoint.consumedMessageIds);
+    const parked = new Set(checkpoint.parkedMessageIds?.filter((id) => !consumed.has(id)));
     const queue = this.#controlQueue(locked.batch.partition);
-    const unconsumed = locked.batch.messages.filter((m) => !consumed.has(m.messageId));
+    const unparked = locked.batch.messages.filter((m) => !parked.has(m.messageId));
     try {
       await mapLimited(
         locked.batch.messages.filter((m) => consumed.has(m.messageId)),
@@ -297,7 +298,15 @@ export class AzureStorageTaskHubBackend implements TaskHubBackend {
         (m) => queue.deleteIfHeld(m),
       );
     } finally {
-      await this.#release(locked.batch, unconsumed, checkpoint.releaseDelayMs ?? 0, locked.batch.messages);
+      // Parked messages stay invisible and held by the sessions until the instance's next message.
+      const { instanceId, partition, messages } = locked.batch;
+      this.#sessions.park(
+        instanceId,
+        partition,
+        messages.filter((m) => parked.has(m.messageId)),
+      );
+      const unconsumed = unparked.filter((m) => !consumed.has(m.messageId));
+      await this.#release(locked.batch, unconsumed, checkpoint.releaseDelayMs ?? 0, unparked);
     }
   }
 

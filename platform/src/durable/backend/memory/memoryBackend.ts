@@ -23,6 +23,8 @@ interface StoredMessage {
   message: TaskMessage;
   visibleAt: number;
   dequeueCount: number;
+  /** Kept back (never visible) until the next message for the instance arrives. */
+  parked?: boolean;
 }
 
 interface StoredHistory {
@@ -158,11 +160,27 @@ export class MemoryBackend implements TaskHubBackend {
     } else {
       this.#control.delete(instanceId);
     }
+    const parked = this.#park(remaining, lockedIds, checkpoint.parkedMessageIds ?? []);
     this.#release(
       instanceId,
-      [...lockedIds].filter((id) => !consumed.has(id)),
+      [...lockedIds].filter((id) => !consumed.has(id) && !parked.has(id)),
       checkpoint.releaseDelayMs ?? 0,
     );
+  }
+
+  /**
+   * Parks messages of a work item: they stay invisible (as locked) until `#sendControl` brings the next message.
+   * A message that arrived while the instance was locked is that next message already, so nothing is parked then.
+   */
+  #park(remaining: StoredMessage[], lockedIds: Set<string>, parkedIds: readonly string[]): Set<string> {
+    const parked = new Set(parkedIds);
+    if (parked.size === 0 || remaining.some((m) => !lockedIds.has(m.id))) {
+      return new Set();
+    }
+    for (const message of remaining) {
+      message.parked = parked.has(message.id);
+    }
+    return parked;
   }
 
   abandonOrchestrationWorkItem(workItem: OrchestrationWorkItem, delayMs = 0): Promise<void> {
@@ -361,6 +379,10 @@ export class MemoryBackend implements TaskHubBackend {
     for (const message of messages) {
       const queue = this.#control.get(message.instanceId) ?? [];
       const visibleAt = Math.max(now, message.deliverAt ?? now);
+      for (const waiting of queue.filter((m) => m.parked)) {
+        waiting.parked = false;
+        waiting.visibleAt = visibleAt;
+      }
       queue.push({ id: randomUUID(), message: copyMessage(message), visibleAt, dequeueCount: 0 });
       this.#control.set(message.instanceId, queue);
       this.#markReady(message.instanceId, visibleAt);

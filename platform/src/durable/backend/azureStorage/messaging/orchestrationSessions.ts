@@ -18,6 +18,8 @@ export type SessionKind = 'orchestration' | 'entity';
  */
 export class OrchestrationSessions {
   readonly #pending = new Map<string, { partition: number; messages: DequeuedMessage[] }>();
+  /** Messages kept back for an instance until a new message for it arrives (a suspended orchestration). */
+  readonly #parked = new Map<string, { partition: number; messages: DequeuedMessage[] }>();
   readonly #ready: Record<SessionKind, string[]> = { orchestration: [], entity: [] };
   readonly #locked = new Set<string>();
   readonly #known = new Map<string, DequeuedMessage>();
@@ -52,7 +54,8 @@ export class OrchestrationSessions {
       const instanceId = message.message.instanceId;
       let entry = this.#pending.get(instanceId);
       if (!entry) {
-        entry = { partition, messages: [] };
+        entry = { partition, messages: this.#parked.get(instanceId)?.messages ?? [] };
+        this.#parked.delete(instanceId);
         this.#pending.set(instanceId, entry);
         if (!this.#locked.has(instanceId)) {
           this.#ready[kindOf(instanceId)].push(instanceId);
@@ -84,13 +87,32 @@ export class OrchestrationSessions {
     }
   }
 
-  /** Drops the buffered messages of a partition this host no longer owns and returns them for release. */
+  /**
+   * Keeps messages of a locked instance back until the next new message for it arrives, then hands them out ahead
+   * of it. They stay known, so a lapsed visibility that brings them back only refreshes their receipt. Messages
+   * that arrived while the instance was locked are that next message already.
+   */
+  park(instanceId: string, partition: number, messages: readonly DequeuedMessage[]): void {
+    if (messages.length === 0) {
+      return;
+    }
+    const entry = this.#pending.get(instanceId) ?? this.#parked.get(instanceId);
+    if (entry) {
+      entry.messages.unshift(...messages);
+      return;
+    }
+    this.#parked.set(instanceId, { partition, messages: [...messages] });
+  }
+
+  /** Drops the buffered and parked messages of a partition this host no longer owns and returns them for release. */
   dropPartition(partition: number): DequeuedMessage[] {
     const dropped: DequeuedMessage[] = [];
-    for (const [instanceId, entry] of this.#pending) {
-      if (entry.partition === partition) {
-        this.#pending.delete(instanceId);
-        dropped.push(...entry.messages);
+    for (const held of [this.#pending, this.#parked]) {
+      for (const [instanceId, entry] of held) {
+        if (entry.partition === partition) {
+          held.delete(instanceId);
+          dropped.push(...entry.messages);
+        }
       }
     }
     for (const message of dropped) {
