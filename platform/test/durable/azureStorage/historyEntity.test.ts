@@ -79,6 +79,32 @@ describe('history rows', () => {
     expect(fromSentinelEntity(final)).toEqual({ executionId: 'e', eventCount: 5 });
     expect(fromSentinelEntity({ partitionKey: 'p', rowKey: 'sentinel', ExecutionId: 'e' }).eventCount).toBeUndefined();
   });
+
+  it('names the saved history on the sentinel of an unfinished checkpoint only', () => {
+    const at = new Date('2026-01-01T00:00:00Z');
+    const checkpoint = {
+      executionId: 'e2',
+      eventCount: 150,
+      completedAt: at,
+      savedHistory: 'p/history-saved-1.json.gz',
+    };
+    const unfinished = toSentinelEntity('p', { ...checkpoint, complete: false });
+    expect(unfinished).toEqual({
+      partitionKey: 'p',
+      rowKey: 'sentinel',
+      IsCheckpointComplete: false,
+      SavedHistoryBlobName: 'p/history-saved-1.json.gz',
+    });
+    // Merged into the committed sentinel, it keeps the committed execution and names its saved events.
+    expect(fromSentinelEntity({ ...unfinished, ExecutionId: 'e1', CheckpointEventCount: 200 })).toEqual({
+      executionId: 'e1',
+      eventCount: 200,
+      savedHistory: 'p/history-saved-1.json.gz',
+    });
+    const final = toSentinelEntity('p', { ...checkpoint, complete: true });
+    expect(final).not.toHaveProperty('SavedHistoryBlobName');
+    expect(fromSentinelEntity(final)).toEqual({ executionId: 'e2', eventCount: 150 });
+  });
 });
 
 describe('instance rows', () => {

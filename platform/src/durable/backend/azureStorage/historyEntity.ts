@@ -111,21 +111,28 @@ function fromColumnValue(key: string, value: unknown, row: TableRow): unknown {
   return value;
 }
 
+/** Sentinel column naming the blob that holds the committed events while a checkpoint overwrites their rows. */
+export const savedHistoryColumn = 'SavedHistoryBlobName';
+
 /**
  * The sentinel row of a checkpoint batch; its ETag guards the history against concurrent writers. The final
  * batch of a checkpoint marks it complete and records how many events the execution has: `CheckpointEventCount`
  * is this platform's addition, so that a crash between the batches of a large checkpoint leaves no partial
- * episode behind (the provider only flags `IsCheckpointComplete`).
+ * episode behind (the provider only flags `IsCheckpointComplete`). An unfinished checkpoint that overwrites rows
+ * of the committed execution names the blob holding that execution's events (`savedHistory`); the final batch
+ * replaces the whole row, which drops that column.
  */
 export function toSentinelEntity(
   partitionKey: string,
-  checkpoint: { executionId: string; eventCount: number; complete: boolean; completedAt: Date },
+  checkpoint: { executionId: string; eventCount: number; complete: boolean; completedAt: Date; savedHistory?: string },
 ): TableRow {
   const row: TableRow = { partitionKey, rowKey: sentinelRowKey, IsCheckpointComplete: checkpoint.complete };
   if (checkpoint.complete) {
     row.ExecutionId = checkpoint.executionId;
     row.CheckpointEventCount = checkpoint.eventCount;
     row.CheckpointCompletedTimestamp = checkpoint.completedAt;
+  } else if (checkpoint.savedHistory !== undefined) {
+    row[savedHistoryColumn] = checkpoint.savedHistory;
   }
   return row;
 }
@@ -135,13 +142,17 @@ export interface SentinelState {
   executionId: string;
   /** Events of the execution that belong to completed checkpoints; undefined for hubs written by the provider. */
   eventCount: number | undefined;
+  /** Blob holding the committed events while an unfinished checkpoint overwrites their rows. */
+  savedHistory?: string;
 }
 
 /** Reads the sentinel row. */
 export function fromSentinelEntity(row: TableRow): SentinelState {
   const count = row.CheckpointEventCount;
+  const saved = row[savedHistoryColumn];
   return {
     executionId: typeof row.ExecutionId === 'string' ? row.ExecutionId : '',
     eventCount: typeof count === 'number' || typeof count === 'bigint' ? Number(count) : undefined,
+    ...(typeof saved === 'string' && saved !== '' ? { savedHistory: saved } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { odata, type TableClient, type TableEntity, type TransactionAction } from '@azure/data-tables';
 import type { Clock } from '../../../../clock/clock';
 import { HistoryConflictError } from '../../errors';
@@ -11,6 +12,7 @@ import {
   toSentinelEntity,
   type TableRow,
 } from '../historyEntity';
+import { MalformedTaskHubDataError } from '../errors';
 import { toPartitionKey } from '../keySanitation';
 import { toHistoryPropertyBlobName, type LargePayloadStore } from '../largePayloads';
 import { failedWith } from '../storageErrors';
@@ -22,6 +24,11 @@ export interface LoadedHistory {
   events: HistoryEvent[];
   /** ETag of the sentinel row; undefined when the instance has no history. */
   etag: string | undefined;
+  /**
+   * Blob that holds `events` because a checkpoint stopped between its transactions after overwriting some of
+   * their rows; the next checkpoint rewrites the execution from its first row.
+   */
+  savedHistory?: string;
 }
 
 /**
@@ -76,6 +83,10 @@ export class HistoryStore {
       return { executionId: '', events: [], etag: undefined };
     }
     const state = fromSentinelEntity(sentinel);
+    if (state.savedHistory !== undefined) {
+      const events = await this.#readSavedHistory(state.savedHistory);
+      return { executionId: state.executionId, events, etag: sentinel.etag, savedHistory: state.savedHistory };
+    }
     const eventRows = rows
       .filter((row) => row.rowKey !== sentinelRowKey && row.ExecutionId === state.executionId)
       .filter((row) => state.eventCount === undefined || fromHistoryRowKey(row.rowKey) < state.eventCount)
@@ -97,49 +108,99 @@ export class HistoryStore {
    * Writes a checkpoint in batches of at most 99 events plus the sentinel, each conditional on the previous
    * batch's sentinel ETag; returns the new ETag. A 409 / 412 / 404 on the sentinel means another writer got
    * there first: `HistoryConflictError`, and the cached history is dropped.
+   *
+   * The batch holding the lowest rows goes last and commits the checkpoint (execution id and event count on the
+   * sentinel). The batches before it write only higher rows, which readers ignore until then unless they belong
+   * to the committed execution: a continue-as-new or rewind over a long execution first saves that execution's
+   * events in a blob named on the sentinel, so a crash between the batches leaves the old execution readable.
    */
   async write(write: HistoryWrite): Promise<string | undefined> {
+    const { loaded } = write;
     if (write.events.length === 0 && !write.replace) {
-      return write.loaded.etag;
+      return loaded.etag;
     }
     const partitionKey = toPartitionKey(write.instanceId);
-    const first = write.replace ? 0 : write.loaded.events.length;
-    const rows = write.events.map((event, i) =>
+    const { events, first } = rowsToWrite(write);
+    const rows = events.map((event, i) =>
       toHistoryEntity(event, { partitionKey, sequenceNumber: first + i, executionId: write.executionId }),
     );
     await Promise.all(rows.map((row) => this.payloads.offloadProperties(row, toHistoryPropertyBlobName)));
 
-    let etag = write.loaded.etag;
     const batches = splitIntoBatches(rows);
+    const earlyRowsFrom = first + (batches[0]?.length ?? 0);
+    const savedHistory =
+      batches.length > 1 ? await this.#saveOverwritten(loaded, partitionKey, earlyRowsFrom) : undefined;
+    let etag = loaded.etag;
     try {
-      for (const [index, batch] of batches.entries()) {
-        const complete = index === batches.length - 1;
+      for (let index = batches.length - 1; index >= 0; index--) {
         const sentinel = toSentinelEntity(partitionKey, {
           executionId: write.executionId,
           eventCount: first + rows.length,
-          complete,
+          complete: index === 0,
           completedAt: new Date(this.clock.now()),
+          savedHistory,
         });
-        etag = await this.#submit(batch, sentinel, etag);
+        etag = await this.#submit(batches[index] ?? [], sentinel, etag);
       }
     } catch (error) {
       this.#cache.delete(write.instanceId);
       if (failedWith(error, 404, 409, 412)) {
-        throw new HistoryConflictError(write.instanceId, write.loaded.etag);
+        throw new HistoryConflictError(write.instanceId, loaded.etag);
       }
       throw error;
     }
 
     // The engine's own event objects are copied before they are frozen into the cache.
-    const appended = write.events.map((event) => ({ ...event }));
-    const events = write.replace ? appended : [...write.loaded.events, ...appended];
-    this.#cache.set(write.instanceId, frozen({ executionId: write.executionId, events, etag }));
+    const written = events.map((event) => ({ ...event }));
+    const history = first === 0 ? written : [...loaded.events, ...written];
+    this.#cache.set(write.instanceId, frozen({ executionId: write.executionId, events: history, etag }));
+    await this.#deleteSavedHistory(loaded.savedHistory ?? savedHistory);
     return etag;
+  }
+
+  /**
+   * Saves the committed events in a blob when the batches before the final one overwrite some of their rows;
+   * returns its name (the one already saved when an earlier attempt stopped half way), or undefined.
+   */
+  async #saveOverwritten(
+    loaded: LoadedHistory,
+    partitionKey: string,
+    earlyRowsFrom: number,
+  ): Promise<string | undefined> {
+    if (loaded.savedHistory !== undefined) {
+      return loaded.savedHistory;
+    }
+    if (earlyRowsFrom >= loaded.events.length) {
+      return undefined;
+    }
+    const blobName = toSavedHistoryBlobName(partitionKey);
+    await this.payloads.upload(blobName, JSON.stringify(loaded.events));
+    return blobName;
+  }
+
+  async #readSavedHistory(blobName: string): Promise<HistoryEvent[]> {
+    const events = JSON.parse(await this.payloads.download(blobName)) as unknown;
+    if (!Array.isArray(events)) {
+      throw new MalformedTaskHubDataError(
+        `Saved history blob '${blobName}' holds ${typeof events}; expected a JSON array of history events.`,
+        { blob: blobName },
+      );
+    }
+    return events as HistoryEvent[];
+  }
+
+  /** Deletes a saved history the sentinel no longer names; one left behind is garbage that purge removes. */
+  async #deleteSavedHistory(blobName: string | undefined): Promise<void> {
+    if (blobName !== undefined) {
+      await this.payloads.delete(blobName).catch(() => undefined);
+    }
   }
 
   async #submit(batch: TableRow[], sentinel: TableRow, etag: string | undefined): Promise<string | undefined> {
     const actions: TransactionAction[] = batch.map((row) => ['upsert', row as TableEntity, 'Replace']);
-    actions.push(etag === undefined ? ['create', sentinel] : ['update', sentinel, 'Merge', { etag }]);
+    // A completing sentinel replaces the row, dropping the saved-history column of an unfinished checkpoint.
+    const mode = sentinel.IsCheckpointComplete === true ? 'Replace' : 'Merge';
+    actions.push(etag === undefined ? ['create', sentinel] : ['update', sentinel, mode, { etag }]);
     const response = await this.table.submitTransaction(actions);
     return (
       response.subResponses.find((sub) => sub.rowKey === sentinelRowKey)?.etag ?? response.subResponses.at(-1)?.etag
@@ -167,6 +228,24 @@ export class HistoryStore {
     }
     return rows;
   }
+}
+
+/** The events a checkpoint writes and the sequence number of the first. */
+function rowsToWrite(write: HistoryWrite): { events: readonly HistoryEvent[]; first: number } {
+  if (write.replace) {
+    return { events: write.events, first: 0 };
+  }
+  // Rows of a half-overwritten execution are not appended to: the checkpoint rewrites it from its first row.
+  if (write.loaded.savedHistory !== undefined) {
+    return { events: [...write.loaded.events, ...write.events], first: 0 };
+  }
+  return { events: write.events, first: write.loaded.events.length };
+}
+
+/** A saved history lives in the instance's folder of history blobs, so purging the instance deletes it. */
+function toSavedHistoryBlobName(partitionKey: string): string {
+  const random = randomInt(0, 0x7fffffff).toString(16).toUpperCase().padStart(8, '0');
+  return `${partitionKey}/history-saved-${random}.json.gz`;
 }
 
 /** Cached events are shared by every work item of the instance, so they are frozen against change. */
