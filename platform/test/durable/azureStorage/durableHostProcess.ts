@@ -20,16 +20,20 @@ export function platformIsBuilt(): boolean {
   return existsSync(builtExtension);
 }
 
-/** Starts the fixture app's host in a new process and waits for its ready line. */
+/**
+ * Starts the fixture app's host in a new process and waits for its ready line; `hostScript` replaces
+ * durableHostMain.js with another script that prints the same line (e.g. one with injected faults).
+ */
 export async function startDurableHostProcess(
   appDir: string,
   env: Record<string, string>,
   timeoutMs = 60_000,
+  hostScript = script,
 ): Promise<DurableHostProcess> {
   if (!platformIsBuilt()) {
     throw new Error(`Expected the built platform at ${builtExtension}; run 'npx tsc -b platform/tsconfig.json' first.`);
   }
-  const child = spawn(process.execPath, [script, appDir], {
+  const child = spawn(process.execPath, [hostScript, appDir], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
