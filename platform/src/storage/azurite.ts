@@ -3,6 +3,7 @@ import Module, { createRequire } from 'node:module';
 import path from 'node:path';
 import { developmentAccount, developmentConnectionString } from './developmentAccount';
 import { watchEmulatorWrites, type EmulatorEvents } from './emulatorEvents';
+import { indexQueueMessages } from './queueMessageLookup';
 
 /** Ports of a running Azurite; 0 asks for free ports. */
 export interface AzuritePorts {
@@ -104,6 +105,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
   );
   const servers = [blob, queue, table];
   await startAll(servers);
+  indexQueueMessages(queue);
   const events = watchEmulatorWrites({ queue, blob });
 
   const ports = { blob: portOf(blob), queue: portOf(queue), table: portOf(table) };
