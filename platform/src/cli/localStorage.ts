@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from '../host/logger';
-import { startAzurite, type EmbeddedAzurite } from '../storage/azurite';
+import type { EmbeddedAzurite } from '../storage/azurite';
+import { startAzuriteThread } from '../storage/azuriteThread';
 import type { DevelopmentStorageEndpoint } from '../storage/storageAccount';
 import { isPortAnswering } from './portProbe';
 
@@ -8,7 +9,8 @@ const defaultPorts = { blob: 10000, queue: 10001, table: 10002 };
 
 /**
  * Decides where `UseDevelopmentStorage=true` points: an Azurite that already answers on 10000–10002 is used as
- * it is; otherwise Azurite starts in this process, persistent under `.local/azurite` unless in memory.
+ * it is; otherwise Azurite starts in a worker thread of this process, where it has a core of its own, persistent
+ * under `.local/azurite` unless in memory.
  */
 export async function ensureDevelopmentStorage(
   appDir: string,
@@ -21,7 +23,7 @@ export async function ensureDevelopmentStorage(
     return { endpoint, embedded: undefined };
   }
   const location = options.inMemory ? undefined : path.join(appDir, '.local', 'azurite');
-  const embedded = await startAzurite({ ports: defaultPorts, location });
+  const embedded = await startAzuriteThread({ ports: defaultPorts, location });
   options.logger.info('Azurite started', {
     blob: `http://127.0.0.1:${embedded.ports.blob}`,
     queue: `http://127.0.0.1:${embedded.ports.queue}`,
