@@ -165,6 +165,19 @@ describe('the Durable engine on the in-memory task hub with the real durable-fun
     expect(history.find((e) => e.EventType === EventType.ExecutionStarted)?.Input).toBe('3');
   });
 
+  it('continues as new from the episode that received an activity result', async () => {
+    const id = await durable.startNew('activityLoop', 0);
+    const done = await durable.waitForCompletion(id);
+    expect(output(done)).toEqual({ n: 2, greeting: 'Hello round 2!' });
+    expect(done.generation).toBe(2);
+    expect(summary(await durable.history(id))).toEqual([
+      'ExecutionStarted:',
+      'TaskScheduled:0',
+      'TaskCompleted:0',
+      'ExecutionCompleted:',
+    ]);
+  });
+
   it('signals and calls an entity, keeping its state between operations', async () => {
     const id = await durable.startNew('counterUser', 'c1');
     const done = await durable.waitForCompletion(id);

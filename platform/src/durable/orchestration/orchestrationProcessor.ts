@@ -33,6 +33,7 @@ export async function processOrchestrationWorkItem(
       const events = batch;
       batch = [];
       await runEpisode(run, events, deps);
+      await runPendingStarts(run, deps);
     }
   };
 
@@ -122,6 +123,11 @@ async function processMessage(
       await runEpisode(run, [{ ...event, Timestamp: new Date(deps.clock.now()).toISOString() }], deps);
       break;
   }
+  await runPendingStarts(run, deps);
+}
+
+/** Runs the first episode of an execution that a start, restart or continue-as-new has just begun. */
+async function runPendingStarts(run: InstanceRun, deps: EngineDeps): Promise<void> {
   while (run.pendingStart) {
     const start = run.pendingStart;
     run.pendingStart = undefined;
