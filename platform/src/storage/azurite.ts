@@ -4,6 +4,7 @@ import path from 'node:path';
 import { developmentAccount, developmentConnectionString } from './developmentAccount';
 import { watchEmulatorWrites, type EmulatorEvents } from './emulatorEvents';
 import { indexQueueMessages } from './queueMessageLookup';
+import { indexTableEntities } from './tableEntityLookup';
 
 /** Ports of a running Azurite; 0 asks for free ports. */
 export interface AzuritePorts {
@@ -106,6 +107,7 @@ export async function startAzurite(options: AzuriteOptions = {}): Promise<Embedd
   const servers = [blob, queue, table];
   await startAll(servers);
   indexQueueMessages(queue);
+  indexTableEntities(table);
   const events = watchEmulatorWrites({ queue, blob });
 
   const ports = { blob: portOf(blob), queue: portOf(queue), table: portOf(table) };
