@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { EmbeddedAzurite } from '../../src/storage/azurite';
+import { buildPlatform, startHostProcess, type HostProcess } from '../helpers/startHostProcess';
 import { prepareApp, startTestAzurite } from '../helpers/testHost';
 import { waitFor } from '../helpers/waitFor';
-import { buildPlatform, spawnHost, type HostProcess } from './hostProcesses';
 
 const webhooks = '/runtime/webhooks/durabletask';
 const steps = 6;
@@ -63,8 +63,8 @@ describe('Durable hosts as separate processes on one Azure Storage task hub', ()
   }
 
   async function spawnTracked(appDir: string, env: Record<string, string>): Promise<HostProcess> {
-    const host = await spawnHost(appDir, env);
-    cleanups.push(() => host.kill('SIGKILL'));
+    const host = await startHostProcess(appDir, env);
+    cleanups.push(() => host.kill());
     return host;
   }
 
@@ -129,7 +129,7 @@ describe('Durable hosts as separate processes on one Azure Storage task hub', ()
     const first = await spawnTracked(appDir, env);
     const ids = await startRuns(first, 'crash', 8, 100);
     await waitFor('some activities to run', () => executions(recordDir).byKey.size >= 10, { timeoutMs: 30_000 });
-    await first.kill('SIGKILL');
+    await first.kill();
     const ranBeforeKill = executions(recordDir).byKey.size;
 
     const second = await spawnTracked(appDir, env);
@@ -162,6 +162,6 @@ describe('Durable hosts as separate processes on one Azure Storage task hub', ()
     const { byKey, byProcess } = executions(recordDir);
     expectEveryStepRan(byKey, ids);
     expect(byProcess.size).toBe(2);
-    expect(two.stderr()).not.toContain('Durable work item failed');
+    expect(two.output()).not.toContain('Durable work item failed');
   }, 180_000);
 });

@@ -1,17 +1,35 @@
-// Runs one local Functions host in its own process, for tests that need several hosts sharing one Azurite.
-// Usage: node platform/test/helpers/hostProcess.js <appDir>   (build first: npx tsc -b platform/tsconfig.json)
-// Settings come from the environment (AzureWebJobsStorage, AzureFunctionsWebHost__hostid, …). Prints
-// "Host process ready <port>" once listening and stops gracefully on SIGTERM.
+// Runs one local Functions host from platform/dist in its own process, for tests that kill a host (SIGKILL), run
+// several hosts on one Azurite, or need a fresh @azure/functions (HTTP streaming is a process-wide switch in it).
+// Usage: node platform/test/helpers/hostProcess.js <appDir> [--verbose] [--extensions <module>]
+// (build first: npx tsc -b platform/tsconfig.json). Settings come from the environment (AzureWebJobsStorage,
+// AzureFunctionsWebHost__hostid, …). `--extensions` names a module whose createExtensions(distDir) returns the
+// host's extensions, e.g. with faults injected. Prints "Host process ready <baseUrl>" once listening and stops
+// gracefully on SIGTERM. Started by startHostProcess.ts.
 const path = require('node:path');
-const { FunctionsHost } = require(path.join(__dirname, '../../dist/host/host.js'));
+const { parseArgs } = require('node:util');
+
+const dist = path.join(__dirname, '../../dist');
+const { FunctionsHost } = require(path.join(dist, 'host/host.js'));
+
+function readArgs() {
+  const { positionals, values } = parseArgs({
+    allowPositionals: true,
+    options: { verbose: { type: 'boolean', default: false }, extensions: { type: 'string' } },
+  });
+  const appDir = positionals[0];
+  if (!appDir || positionals.length > 1) {
+    throw new Error(`Expected the app directory as the only positional argument, but got '${positionals.join(' ')}'.`);
+  }
+  return { appDir, verbose: values.verbose, extensionsModule: values.extensions };
+}
 
 async function main() {
-  const appDir = process.argv[2];
-  if (!appDir) {
-    throw new Error('Expected the app directory as the first argument.');
-  }
-  const host = await FunctionsHost.start({ appDir, port: 0, env: process.env });
-  process.stdout.write(`Host process ready ${host.port}\n`);
+  const { appDir, verbose, extensionsModule } = readArgs();
+  const extensions = extensionsModule ? require(path.resolve(extensionsModule)).createExtensions(dist) : undefined;
+
+  const host = await FunctionsHost.start({ appDir, port: 0, env: process.env, verbose, extensions });
+
+  process.stdout.write(`Host process ready ${host.baseUrl}\n`);
   process.once('SIGTERM', () => {
     host.stop().then(
       () => process.exit(0),

@@ -1,40 +1,12 @@
-import type { EmbeddedAzurite } from '../../../src/storage/azurite';
-import type { StorageAccount } from '../../../src/storage/storageAccount';
 import { EventType } from '../../../src/durable/backend/types';
-import { prepareApp, startTestAzurite } from '../../helpers/testHost';
+import type { HostProcess } from '../../helpers/startHostProcess';
 import { waitFor } from '../../helpers/waitFor';
-import { storageFor, uniqueHubName } from './backendHarness';
-import { durableHostJson } from './durableHost';
-import { platformIsBuilt, startDurableHostProcess, type DurableHostProcess } from './durableHostProcess';
+import { uniqueHubName } from './backendHarness';
+import { crashProvider, describeBuilt, useHostProcessesOnAzurite } from './hostProcessHarness';
 import { clientFor, describeStragglers, leaseOwners, readSideEffects, recordedCompletions } from './taskHubInspection';
 
-// Short visibility timeouts so messages held by a killed host reappear within seconds (default 5 minutes).
-const crashProvider = { controlQueueVisibilityTimeout: '00:00:05', workItemQueueVisibilityTimeout: '00:00:05' };
-const describeBuilt = platformIsBuilt() ? describe : describe.skip;
-
 describeBuilt('Azure Storage task hub across host processes', () => {
-  let azurite: EmbeddedAzurite;
-  let storage: StorageAccount;
-  const processes: DurableHostProcess[] = [];
-
-  beforeAll(async () => {
-    azurite = await startTestAzurite();
-    storage = storageFor(azurite.connectionString);
-  });
-
-  afterEach(async () => {
-    await Promise.allSettled(processes.splice(0).map((p) => p.kill()));
-  });
-
-  afterAll(async () => {
-    await azurite.close();
-  });
-
-  async function startHost(appDir: string): Promise<DurableHostProcess> {
-    const host = await startDurableHostProcess(appDir, { AzureWebJobsStorage: azurite.connectionString });
-    processes.push(host);
-    return host;
-  }
+  const harness = useHostProcessesOnAzurite();
 
   async function completedStates(backend: ReturnType<typeof clientFor>['backend'], ids: string[]) {
     const states = await Promise.all(ids.map((id) => backend.getInstance(id)));
@@ -45,7 +17,7 @@ describeBuilt('Azure Storage task hub across host processes', () => {
   async function waitForCompletion(
     backend: ReturnType<typeof clientFor>['backend'],
     ids: string[],
-    hosts: DurableHostProcess[],
+    hosts: HostProcess[],
   ) {
     try {
       return await waitFor('every orchestration to complete', () => completedStates(backend, ids), {
@@ -58,7 +30,7 @@ describeBuilt('Azure Storage task hub across host processes', () => {
         .filter((s) => s?.runtimeStatus !== 'Completed')
         .map((s) => `${s?.instanceId}: ${s?.runtimeStatus}`);
       const output = hosts.map((h) => `--- host ${h.pid}\n${h.output().slice(-4000)}`).join('\n');
-      const details = await describeStragglers(storage, backend, ids);
+      const details = await describeStragglers(harness.storage, backend, ids);
       throw new Error(`${(error as Error).message}; not completed: ${open.join(', ')}\n${details}\n${output}`);
     }
   }
@@ -80,101 +52,89 @@ describeBuilt('Azure Storage task hub across host processes', () => {
   }
 
   it('completes every orchestration after kill -9 of the host mid-run, repeating no activity whose completion was recorded', async () => {
+    const { storage } = harness;
     const hubName = uniqueHubName();
-    const app = prepareApp('durable-storage-app', {
-      hostJson: durableHostJson(hubName, crashProvider),
-      values: { AzureWebJobsStorage: azurite.connectionString },
-    });
+    const appDir = harness.prepareApp('durable-storage-app', hubName, crashProvider);
     const { client, backend } = clientFor(storage, hubName);
     const steps = 5;
-    try {
-      let host = await startHost(app.appDir);
-      const ids: string[] = [];
-      for (let i = 0; i < 20; i++) {
-        ids.push(await client.startNew('sequence', { input: JSON.stringify({ steps, delayMs: 30 }) }));
-      }
-
-      // Kill at two points of the run, each time noting which completions the history already held.
-      const kills: { pid: number; recorded: Map<string, Set<number>> }[] = [];
-      for (const progress of [25, 60]) {
-        await waitFor(
-          `${progress} activity executions`,
-          async () => (await readSideEffects(storage)).length >= progress,
-          {
-            timeoutMs: 90_000,
-            intervalMs: 20,
-          },
-        );
-        await host.kill();
-        kills.push({ pid: host.pid, recorded: await recordedCompletions(backend, ids) });
-        host = await startHost(app.appDir);
-      }
-
-      const states = await waitForCompletion(backend, ids, [host]);
-      expect(states.map((s) => s && s.output)).toEqual(ids.map(() => '[0,1,2,3,4]'));
-      await expectEachCompletedOnce(backend, ids, steps);
-
-      const effects = await readSideEffects(storage);
-      for (const id of ids) {
-        for (let step = 0; step < steps; step++) {
-          expect(effects.some((e) => e.instanceId === id && e.step === step)).toBe(true);
-        }
-      }
-      // A process started after a kill never re-ran an activity whose completion was in the history at the kill.
-      const pidsInOrder = [...kills.map((k) => k.pid), host.pid];
-      kills.forEach((kill, k) => {
-        const laterPids = new Set(pidsInOrder.slice(k + 1));
-        const repeated = effects.filter((e) => laterPids.has(e.pid) && kill.recorded.get(e.instanceId)?.has(e.step));
-        expect(repeated).toEqual([]);
-      });
-    } finally {
-      app.remove();
+    let host = await harness.startHost(appDir);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) {
+      ids.push(await client.startNew('sequence', { input: JSON.stringify({ steps, delayMs: 30 }) }));
     }
+
+    // Kill at two points of the run, each time noting which completions the history already held.
+    const kills: { pid: number; recorded: Map<string, Set<number>> }[] = [];
+    for (const progress of [25, 60]) {
+      await waitFor(
+        `${progress} activity executions`,
+        async () => (await readSideEffects(storage)).length >= progress,
+        {
+          timeoutMs: 90_000,
+          intervalMs: 20,
+        },
+      );
+      await host.kill();
+      kills.push({ pid: host.pid, recorded: await recordedCompletions(backend, ids) });
+      host = await harness.startHost(appDir);
+    }
+
+    const states = await waitForCompletion(backend, ids, [host]);
+    expect(states.map((s) => s && s.output)).toEqual(ids.map(() => '[0,1,2,3,4]'));
+    await expectEachCompletedOnce(backend, ids, steps);
+
+    const effects = await readSideEffects(storage);
+    for (const id of ids) {
+      for (let step = 0; step < steps; step++) {
+        expect(effects.some((e) => e.instanceId === id && e.step === step)).toBe(true);
+      }
+    }
+    // A process started after a kill never re-ran an activity whose completion was in the history at the kill.
+    const pidsInOrder = [...kills.map((k) => k.pid), host.pid];
+    kills.forEach((kill, k) => {
+      const laterPids = new Set(pidsInOrder.slice(k + 1));
+      const repeated = effects.filter((e) => laterPids.has(e.pid) && kill.recorded.get(e.instanceId)?.has(e.step));
+      expect(repeated).toEqual([]);
+    });
   }, 420_000);
 
   it('runs two hosts on one task hub with every orchestration and activity completing exactly once', async () => {
+    const { storage } = harness;
     const hubName = uniqueHubName();
-    const app = prepareApp('durable-storage-app', {
-      hostJson: durableHostJson(hubName),
-      values: { AzureWebJobsStorage: azurite.connectionString },
-    });
+    const appDir = harness.prepareApp('durable-storage-app', hubName);
     const { client, backend } = clientFor(storage, hubName);
     const steps = 3;
-    try {
-      const first = await startHost(app.appDir);
-      const second = await startHost(app.appDir);
+    const first = await harness.startHost(appDir);
+    const second = await harness.startHost(appDir);
 
-      // Partitions move only while hosts come and go; the run starts once the hosts hold two each.
-      await waitFor(
-        'the partitions to be split between the two hosts',
-        async () => {
-          const owners = await leaseOwners(storage, backend.names.leaseContainer);
-          const counts = new Map<string | undefined, number>();
-          owners.forEach((owner) => counts.set(owner, (counts.get(owner) ?? 0) + 1));
-          return (
-            owners.length === 4 &&
-            counts.size === 2 &&
-            !counts.has(undefined) &&
-            [...counts.values()].every((c) => c === 2)
-          );
-        },
-        { timeoutMs: 60_000, intervalMs: 200 },
-      );
+    // Partitions move only while hosts come and go; the run starts once the hosts hold two each.
+    await waitFor(
+      'the partitions to be split between the two hosts',
+      async () => {
+        const owners = await leaseOwners(storage, backend.names.leaseContainer);
+        const counts = new Map<string | undefined, number>();
+        owners.forEach((owner) => counts.set(owner, (counts.get(owner) ?? 0) + 1));
+        return (
+          owners.length === 4 &&
+          counts.size === 2 &&
+          !counts.has(undefined) &&
+          [...counts.values()].every((c) => c === 2)
+        );
+      },
+      { timeoutMs: 60_000, intervalMs: 200 },
+    );
 
-      const ids: string[] = [];
-      for (let i = 0; i < 40; i++) {
-        ids.push(await client.startNew('sequence', { input: JSON.stringify({ steps }) }));
-      }
-      await waitForCompletion(backend, ids, [first, second]);
-      await expectEachCompletedOnce(backend, ids, steps);
-
-      const effects = await readSideEffects(storage);
-      const mine = effects.filter((e) => ids.includes(e.instanceId));
-      expect(mine).toHaveLength(ids.length * steps);
-      expect(new Set(mine.map((e) => `${e.instanceId}/${e.step}`)).size).toBe(ids.length * steps);
-      expect(new Set(mine.map((e) => e.pid))).toEqual(new Set([first.pid, second.pid]));
-    } finally {
-      app.remove();
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      ids.push(await client.startNew('sequence', { input: JSON.stringify({ steps }) }));
     }
+    await waitForCompletion(backend, ids, [first, second]);
+    await expectEachCompletedOnce(backend, ids, steps);
+
+    const effects = await readSideEffects(storage);
+    const mine = effects.filter((e) => ids.includes(e.instanceId));
+    expect(mine).toHaveLength(ids.length * steps);
+    expect(new Set(mine.map((e) => `${e.instanceId}/${e.step}`)).size).toBe(ids.length * steps);
+    expect(new Set(mine.map((e) => e.pid))).toEqual(new Set([first.pid, second.pid]));
   }, 420_000);
 });

@@ -1,45 +1,23 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import path from 'node:path';
+import { startHostProcess, type HostProcess } from '../../helpers/startHostProcess';
 import { prepareApp } from '../../helpers/testHost';
-import { waitFor } from '../../helpers/waitFor';
 
 // Streaming is a process-wide switch inside @azure/functions, so the streaming app runs in its own host process.
-const hostScript = path.join(__dirname, 'hostProcess.js');
-const builtHost = path.join(__dirname, '../../../dist/host/host.js');
 const maxRequestBodySize = 65_536;
 
 describe('HTTP trigger with app.setup({ enableHttpStream: true })', () => {
   let app: { appDir: string; remove(): void };
-  let child: ChildProcess;
-  let stderr = '';
+  let host: HostProcess | undefined;
   let api: string;
 
   beforeAll(async () => {
-    if (!existsSync(builtHost)) {
-      throw new Error(`Expected the built platform at ${builtHost}; run 'npx tsc -b platform/tsconfig.json' first.`);
-    }
     app = prepareApp('http-stream-app', { hostJson: { extensions: { http: { maxRequestBodySize } } } });
-    child = spawn(process.execPath, [hostScript, app.appDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const ready = await waitFor('the streaming host to print its URL', () => {
-      if (child.exitCode !== null) {
-        throw new Error(`host process exited with ${child.exitCode}: ${stderr}`);
-      }
-      return stdout.includes('\n') && (JSON.parse(stdout.split('\n')[0] ?? '') as { baseUrl: string });
-    });
-    api = `${ready.baseUrl}/api`;
+    host = await startHostProcess(app.appDir, {}, { verbose: true });
+    api = `${host.baseUrl}/api`;
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-    }
+    await host?.stop();
     app?.remove();
   });
 
