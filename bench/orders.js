@@ -1,12 +1,13 @@
 // Orders end to end: orders/s from the `orders` queue to a completed processOrder orchestration, and p50/p95
 // enqueue → completed latency (goal, not asserted: ≥ 30 orders/s). The baseline, measured in the same run on the
 // same Azurite, is the saga's own storage work — the four step functions called directly with the same number of
-// orders in flight — so the ratio shows what the queue trigger and the Durable engine add.
+// orders in flight — so the ratio shows what the queue trigger and the Durable engine add. Azurite runs in a worker
+// thread, as under `npm start`.
 // Needs `npm run build` first. BENCH_ORDERS (default 300), BENCH_BACKEND (azureStorage | memory, default
 // azureStorage), BENCH_CONCURRENCY for the baseline (default 16).
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { startAzurite } = require('../platform/dist/storage/azurite');
+const { startAzuriteThread } = require('../platform/dist/storage/azuriteThread');
 const { startDurableTestHost } = require('../platform/dist/testing/durableTestHost');
 const { percentile, fmt } = require('./_stats');
 
@@ -49,7 +50,7 @@ async function baseline(storage) {
 }
 
 async function main() {
-  const azurite = await startAzurite({ ports: { blob: 0, queue: 0, table: 0 } });
+  const azurite = await startAzuriteThread({ ports: { blob: 0, queue: 0, table: 0 } });
   process.env.AzureWebJobsStorage = azurite.connectionString;
   process.env.ServiceBusConnection =
     'Endpoint=sb://127.0.0.1:1;SharedAccessKeyName=k;SharedAccessKey=v;UseDevelopmentEmulator=true';
