@@ -1,43 +1,29 @@
 import { EventType } from '../../src/durable/backend/types';
-import type { EmbeddedAzurite } from '../../src/storage/azurite';
-import { startDurableTestHost, type DurableTestHost } from '../../src/testing/durableTestHost';
-import { prepareApp, startTestAzurite } from '../helpers/testHost';
+import type { DurableTestHost } from '../../src/testing/durableTestHost';
+import { startDurableApp, type DurableApp } from './durableApp';
 
 function output(instance: { output?: string }): unknown {
   return JSON.parse(instance.output ?? 'null');
 }
 
 describe('the Durable engine on the Azure Storage task hub (Azurite), real time', () => {
-  let azurite: EmbeddedAzurite;
-  let app: { appDir: string; remove(): void };
+  let app: DurableApp | undefined;
   let durable: DurableTestHost;
 
   beforeAll(async () => {
-    azurite = await startTestAzurite();
-    app = prepareApp('durable-app', {
-      hostJson: {
-        logging: { logLevel: { default: 'Warning' } },
-        extensions: {
-          durableTask: {
-            hubName: `Engine${Date.now().toString(36)}`,
-            storageProvider: { maxQueuePollingInterval: '00:00:00.200' },
-          },
-        },
-      },
-    });
-    durable = await startDurableTestHost({
-      appDir: app.appDir,
+    app = await startDurableApp({
+      fixture: 'durable-app',
+      hubName: `Engine${Date.now().toString(36)}`,
       backend: 'azureStorage',
+      logLevel: 'Warning',
       virtualClock: false,
       replaySchema: 'V4',
-      env: { AzureWebJobsStorage: azurite.connectionString },
     });
+    durable = app.durable;
   }, 60_000);
 
   afterAll(async () => {
-    await durable?.stop();
-    app?.remove();
-    await azurite?.close();
+    await app?.stop();
   });
 
   it('retries with back-off, then compensates, with the retry history the SDK needs', async () => {

@@ -1,9 +1,8 @@
 import type { BackendKind } from '../../src/durable/config/durableOptions';
-import type { EmbeddedAzurite } from '../../src/storage/azurite';
-import { startDurableTestHost, type DurableTestHost } from '../../src/testing/durableTestHost';
-import { prepareApp, startTestAzurite } from '../helpers/testHost';
+import type { DurableTestHost } from '../../src/testing/durableTestHost';
 import { waitFor } from '../helpers/waitFor';
-import { EntityGates } from './entityGate';
+import type { DurableApp } from './durableApp';
+import { startEntityApp, useEntityGates } from './entityGate';
 
 const batchSize = 3;
 
@@ -13,46 +12,17 @@ async function readState<T>(durable: DurableTestHost, name: string, key: string)
 }
 
 describe.each<BackendKind>(['memory', 'azureStorage'])('entity dispatch on the %s task hub', (backend) => {
-  let azurite: EmbeddedAzurite | undefined;
-  let app: { appDir: string; remove(): void };
+  let app: DurableApp | undefined;
   let durable: DurableTestHost;
-  let gates: EntityGates;
+  const gates = useEntityGates();
 
   beforeAll(async () => {
-    azurite = backend === 'azureStorage' ? await startTestAzurite() : undefined;
-    app = prepareApp('durable-entity-app', {
-      hostJson: {
-        logging: { logLevel: { default: 'Warning' } },
-        extensions: {
-          durableTask: {
-            hubName: `Ent${backend === 'memory' ? 'Mem' : 'Az'}${Date.now().toString(36)}`,
-            maxConcurrentEntityFunctions: 1,
-            maxEntityOperationBatchSize: batchSize,
-            storageProvider: { maxQueuePollingInterval: '00:00:00.200' },
-          },
-        },
-      },
-    });
-    durable = await startDurableTestHost({
-      appDir: app.appDir,
-      backend,
-      virtualClock: false,
-      env: azurite ? { AzureWebJobsStorage: azurite.connectionString } : {},
-    });
+    app = await startEntityApp(backend, 'Ent', { durableTask: { maxEntityOperationBatchSize: batchSize } });
+    durable = app.durable;
   }, 60_000);
 
-  beforeEach(() => {
-    gates = new EntityGates();
-  });
-
-  afterEach(() => {
-    gates.dispose();
-  });
-
   afterAll(async () => {
-    await durable?.stop();
-    app?.remove();
-    await azurite?.close();
+    await app?.stop();
   });
 
   it('runs a burst of signals in batches no larger than maxEntityOperationBatchSize, each once and in order', async () => {

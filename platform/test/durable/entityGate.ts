@@ -1,9 +1,11 @@
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { BackendKind } from '../../src/durable/config/durableOptions';
 import type { EntityId } from '../../src/durable/entities/entityId';
 import type { DurableTestHost } from '../../src/testing/durableTestHost';
 import { waitFor } from '../helpers/waitFor';
+import { startDurableApp, type DurableApp, type DurableAppOptions } from './durableApp';
 
 /** One `hold` operation sent to an entity of the durable-entity-app fixture. */
 export interface Hold {
@@ -45,4 +47,46 @@ export class EntityGates {
     }
     rmSync(this.#dir, { recursive: true, force: true });
   }
+}
+
+/** Fresh gates for each test of the describe block this is called in, all opened and removed after the test. */
+export function useEntityGates(): Pick<EntityGates, 'hold'> {
+  let gates: EntityGates | undefined;
+
+  beforeEach(() => {
+    gates = new EntityGates();
+  });
+
+  afterEach(() => {
+    gates?.dispose();
+  });
+
+  return {
+    hold(durable, entity) {
+      if (!gates) {
+        throw new Error('useEntityGates() hold was called outside a test.');
+      }
+      return gates.hold(durable, entity);
+    },
+  };
+}
+
+/**
+ * Runs the durable-entity-app on its own `backend` task hub (named `hubPrefix` + backend + time), in real time and
+ * with one entity function at a time, which the gates rely on.
+ */
+export function startEntityApp(
+  backend: BackendKind,
+  hubPrefix: string,
+  options: Pick<DurableAppOptions, 'durableTask' | 'replaySchema'> = {},
+): Promise<DurableApp> {
+  return startDurableApp({
+    ...options,
+    fixture: 'durable-entity-app',
+    hubName: `${hubPrefix}${backend === 'memory' ? 'Mem' : 'Az'}${Date.now().toString(36)}`,
+    backend,
+    logLevel: 'Warning',
+    virtualClock: false,
+    durableTask: { maxConcurrentEntityFunctions: 1, ...options.durableTask },
+  });
 }

@@ -1,10 +1,9 @@
 import { EventType, type InstanceState } from '../../src/durable/backend/types';
 import type { BackendKind } from '../../src/durable/config/durableOptions';
-import type { EmbeddedAzurite } from '../../src/storage/azurite';
-import { startDurableTestHost, type DurableTestHost } from '../../src/testing/durableTestHost';
-import { prepareApp, startTestAzurite } from '../helpers/testHost';
+import type { DurableTestHost } from '../../src/testing/durableTestHost';
 import { waitFor } from '../helpers/waitFor';
-import { EntityGates } from './entityGate';
+import type { DurableApp } from './durableApp';
+import { startEntityApp, useEntityGates } from './entityGate';
 
 function output(instance: InstanceState): unknown {
   return JSON.parse(instance.output ?? 'null');
@@ -13,46 +12,17 @@ function output(instance: InstanceState): unknown {
 describe.each<BackendKind>(['memory', 'azureStorage'])(
   'lock requests of ended orchestrations (%s task hub)',
   (backend) => {
-    let azurite: EmbeddedAzurite | undefined;
-    let app: { appDir: string; remove(): void };
+    let app: DurableApp | undefined;
     let durable: DurableTestHost;
-    let gates: EntityGates;
+    const gates = useEntityGates();
 
     beforeAll(async () => {
-      azurite = backend === 'azureStorage' ? await startTestAzurite() : undefined;
-      app = prepareApp('durable-entity-app', {
-        hostJson: {
-          logging: { logLevel: { default: 'Warning' } },
-          extensions: {
-            durableTask: {
-              hubName: `Lock${backend === 'memory' ? 'Mem' : 'Az'}${Date.now().toString(36)}`,
-              maxConcurrentEntityFunctions: 1,
-              storageProvider: { maxQueuePollingInterval: '00:00:00.200' },
-            },
-          },
-        },
-      });
-      durable = await startDurableTestHost({
-        appDir: app.appDir,
-        backend,
-        virtualClock: false,
-        replaySchema: 'V4',
-        env: azurite ? { AzureWebJobsStorage: azurite.connectionString } : {},
-      });
+      app = await startEntityApp(backend, 'Lock', { replaySchema: 'V4' });
+      durable = app.durable;
     }, 60_000);
 
-    beforeEach(() => {
-      gates = new EntityGates();
-    });
-
-    afterEach(() => {
-      gates.dispose();
-    });
-
     afterAll(async () => {
-      await durable?.stop();
-      app?.remove();
-      await azurite?.close();
+      await app?.stop();
     });
 
     const lockRequested = (instanceId: string) =>

@@ -1,26 +1,19 @@
-import type { EmbeddedAzurite } from '../../src/storage/azurite';
-import { startDurableTestHost, type DurableTestHost } from '../../src/testing/durableTestHost';
-import { prepareApp, startTestAzurite } from '../helpers/testHost';
+import type { DurableTestHost } from '../../src/testing/durableTestHost';
 import { waitFor } from '../helpers/waitFor';
+import { startDurableApp, type DurableApp } from './durableApp';
 
 describe('a suspended orchestration on the in-memory task hub with a virtual clock', () => {
-  let app: { appDir: string; remove(): void };
+  let app: DurableApp | undefined;
   let durable: DurableTestHost;
 
   beforeAll(async () => {
-    app = prepareApp('durable-retry-suspend-app', {
-      hostJson: {
-        // Debug, so every message the engine handles for an instance shows up in the log.
-        logging: { logLevel: { default: 'Debug' } },
-        extensions: { durableTask: { hubName: 'SuspendedHub' } },
-      },
-    });
-    durable = await startDurableTestHost({ appDir: app.appDir });
+    // Debug, so every message the engine handles for an instance shows up in the log.
+    app = await startDurableApp({ fixture: 'durable-retry-suspend-app', hubName: 'SuspendedHub', logLevel: 'Debug' });
+    durable = app.durable;
   });
 
   afterAll(async () => {
-    await durable?.stop();
-    app?.remove();
+    await app?.stop();
   });
 
   /** Log records the engine wrote about the instance (work items, episodes, parked messages). */
@@ -75,35 +68,22 @@ describe('a suspended orchestration on the in-memory task hub with a virtual clo
 });
 
 describe('a suspended orchestration on the Azure Storage task hub (Azurite)', () => {
-  let azurite: EmbeddedAzurite;
-  let app: { appDir: string; remove(): void };
+  let app: DurableApp | undefined;
   let durable: DurableTestHost;
 
   beforeAll(async () => {
-    azurite = await startTestAzurite();
-    app = prepareApp('durable-retry-suspend-app', {
-      hostJson: {
-        logging: { logLevel: { default: 'Debug' } },
-        extensions: {
-          durableTask: {
-            hubName: `Suspended${Date.now().toString(36)}`,
-            storageProvider: { maxQueuePollingInterval: '00:00:00.200' },
-          },
-        },
-      },
-    });
-    durable = await startDurableTestHost({
-      appDir: app.appDir,
+    app = await startDurableApp({
+      fixture: 'durable-retry-suspend-app',
+      hubName: `Suspended${Date.now().toString(36)}`,
       backend: 'azureStorage',
+      logLevel: 'Debug',
       virtualClock: false,
-      env: { AzureWebJobsStorage: azurite.connectionString },
     });
+    durable = app.durable;
   }, 60_000);
 
   afterAll(async () => {
-    await durable?.stop();
-    app?.remove();
-    await azurite?.close();
+    await app?.stop();
   });
 
   it('parks raised events in the control queue and applies them in order after the resume', async () => {

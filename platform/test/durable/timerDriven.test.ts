@@ -1,27 +1,24 @@
-import type { EmbeddedAzurite } from '../../src/storage/azurite';
-import { startDurableTestHost, type DurableTestHost } from '../../src/testing/durableTestHost';
-import { prepareApp, startTestAzurite } from '../helpers/testHost';
+import type { DurableTestHost } from '../../src/testing/durableTestHost';
 import { waitFor } from '../helpers/waitFor';
+import { startDurableApp, type DurableApp } from './durableApp';
 
 describe('a timer trigger starting an orchestration under the virtual clock', () => {
-  let azurite: EmbeddedAzurite;
-  let app: { appDir: string; remove(): void };
+  let app: DurableApp | undefined;
   let durable: DurableTestHost;
 
   beforeAll(async () => {
-    azurite = await startTestAzurite();
-    app = prepareApp('durable-timer-app', { hostJson: { extensions: { durableTask: { hubName: 'TimerHub' } } } });
-    durable = await startDurableTestHost({
-      appDir: app.appDir,
-      env: { AzureWebJobsStorage: azurite.connectionString },
+    // The timer trigger keeps its schedule status and lock in blob storage, so the app gets an Azurite.
+    app = await startDurableApp({
+      fixture: 'durable-timer-app',
+      hubName: 'TimerHub',
+      azurite: true,
       startTime: new Date('2026-03-01T12:00:00Z'),
     });
+    durable = app.durable;
   });
 
   afterAll(async () => {
-    await durable?.stop();
-    app?.remove();
-    await azurite?.close();
+    await app?.stop();
   });
 
   it('runs the nightly batch when the test advances past 02:00, including its one-hour durable timer', async () => {
