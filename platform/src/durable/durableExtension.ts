@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { PlatformBugError } from '../errors';
 import type { Extension, HostContext, InvocationInfo } from '../host/extension';
 import type { BindingDefinition, FunctionDefinition } from '../host/functionIndex';
@@ -39,6 +40,7 @@ export class DurableExtension implements Extension {
   #client: TaskHubClient | undefined;
   #clients: TaskHubClients | undefined;
   #dispatchers: DurableDispatchers | undefined;
+  readonly #processed = new EventEmitter().setMaxListeners(0);
 
   constructor(options: DurableExtensionOptions = {}) {
     this.#options = options;
@@ -57,6 +59,15 @@ export class DurableExtension implements Extension {
   /** host.json `extensions.durableTask` as read; available after initialize. */
   get options(): DurableOptions {
     return required(this.#durable, 'options');
+  }
+
+  /**
+   * Calls `listener` with the instance id of each orchestration work item this process finishes (checkpointed or
+   * abandoned), so in-process waiters re-read an instance only when it may have changed. Returns the unsubscribe.
+   */
+  onOrchestrationProcessed(listener: (instanceId: string) => void): () => void {
+    this.#processed.on('orchestration', listener);
+    return () => void this.#processed.off('orchestration', listener);
   }
 
   /** Work items (episodes, activities, entity batches) being processed now; 0 when the engine is idle. */
@@ -116,6 +127,7 @@ export class DurableExtension implements Extension {
         renewIntervalMs: Math.max(1_000, durable.workItemVisibilityTimeoutMs / 2),
       },
       logger,
+      (instanceId) => this.#processed.emit('orchestration', instanceId),
     );
     context.http.addPrefix(webhookPath, createManagementApi({ clients: this.#clients, clock: context.clock, logger }));
     logger.info('Durable task hub configured', { hubName: durable.hubName, backend: backend.kind });

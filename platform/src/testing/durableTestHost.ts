@@ -115,20 +115,29 @@ export async function startDurableTestHost(options: DurableTestHostOptions): Pro
     async waitForCompletion(instanceId, waitOptions = {}) {
       const timeoutMs = waitOptions.timeoutMs ?? 15_000;
       const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const instance = await durable.client.getInstance(instanceId);
-        if (instance && terminalStatuses.includes(instance.runtimeStatus)) {
-          return instance;
+      const changes = watchInstance(durable, instanceId);
+      try {
+        for (;;) {
+          const instance = await durable.client.getInstance(instanceId);
+          if (instance && terminalStatuses.includes(instance.runtimeStatus)) {
+            return instance;
+          }
+          if (Date.now() > deadline) {
+            throw new Error(
+              `Instance '${instanceId}' did not complete within ${timeoutMs} ms; it is ${instance?.runtimeStatus ?? 'unknown'}.`,
+            );
+          }
+          if (clock instanceof VirtualClock) {
+            if (isIdle()) {
+              await clock.advanceToNext();
+            }
+            await pause(2);
+          } else {
+            await changes.next(otherProcessPollMs);
+          }
         }
-        if (Date.now() > deadline) {
-          throw new Error(
-            `Instance '${instanceId}' did not complete within ${timeoutMs} ms; it is ${instance?.runtimeStatus ?? 'unknown'}.`,
-          );
-        }
-        if (clock instanceof VirtualClock && isIdle()) {
-          await clock.advanceToNext();
-        }
-        await pause(2);
+      } finally {
+        changes.close();
       }
     },
     waitForIdle: (waitOptions = {}) => waitForIdle(waitOptions.timeoutMs),
@@ -160,4 +169,38 @@ function pause(ms: number): Promise<void> {
 
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** How often a waiter re-reads an instance that this process has not touched (another host may run it). */
+const otherProcessPollMs = 50;
+
+/**
+ * Resolves `next()` when this process has finished a work item of the instance (or once `ms` have passed), and
+ * remembers one that finished in between, so a waiter reads the instance again only when it may have changed.
+ */
+function watchInstance(durable: DurableExtension, instanceId: string) {
+  let changed = false;
+  let wake: (() => void) | undefined;
+  const unsubscribe = durable.onOrchestrationProcessed((processed) => {
+    if (processed === instanceId) {
+      changed = true;
+      wake?.();
+    }
+  });
+  return {
+    async next(ms: number): Promise<void> {
+      if (!changed) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, ms);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        wake = undefined;
+      }
+      changed = false;
+    },
+    close: unsubscribe,
+  };
 }

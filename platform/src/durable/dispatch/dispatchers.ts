@@ -31,12 +31,23 @@ export class DurableDispatchers {
   readonly #entities: WorkItemLoops<OrchestrationWorkItem>;
   readonly #activities: WorkItemLoops<ActivityWorkItem>;
 
-  constructor(backend: TaskHubBackend, deps: EngineDeps, limits: DispatcherLimits, logger: Logger) {
+  /**
+   * `onOrchestrationProcessed` hears the instance id of each orchestration work item once this process has
+   * checkpointed or abandoned it.
+   */
+  constructor(
+    backend: TaskHubBackend,
+    deps: EngineDeps,
+    limits: DispatcherLimits,
+    logger: Logger,
+    onOrchestrationProcessed: (instanceId: string) => void = () => undefined,
+  ) {
     this.#orchestrations = new WorkItemLoops(
       {
         name: 'orchestrations',
         lockNext: (signal) => backend.lockNextOrchestrationWorkItem(signal),
-        process: (item) => processOrchestration(backend, deps, item),
+        process: (item) =>
+          processOrchestration(backend, deps, item).finally(() => onOrchestrationProcessed(item.instanceId)),
       },
       limits.maxConcurrentOrchestratorFunctions,
       logger,
