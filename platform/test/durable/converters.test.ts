@@ -155,7 +155,7 @@ describe('wire converters of the Durable engine', () => {
     }
   });
 
-  it('defers early responses, drops duplicates and messages of an older execution', () => {
+  it('defers early responses, parks messages for a suspended instance, drops duplicates and older executions', () => {
     const history = [
       event(EventType.ExecutionStarted, { OrchestrationInstance: { InstanceId: 'i1', ExecutionId: 'e1' } }),
       event(EventType.TaskScheduled, { Name: 'a' }, 0),
@@ -171,7 +171,7 @@ describe('wire converters of the Durable engine', () => {
     expect(triage(received(event(EventType.TaskCompleted, { TaskScheduledId: 0 })), state).kind).toBe('drop');
     expect(triage(received(event(EventType.TimerFired, { TimerId: 0 }), 'e0'), state).kind).toBe('drop');
     expect(triage(received(event(EventType.EventRaised, { Name: 'x' })), state).kind).toBe('apply');
-    expect(triage(received(event(EventType.EventRaised)), { ...state, status: 'Suspended' }).kind).toBe('defer');
+    expect(triage(received(event(EventType.EventRaised)), { ...state, status: 'Suspended' }).kind).toBe('park');
     expect(
       triage(received(event(EventType.EventRaised)), { history: [], status: undefined, executionId: undefined }).kind,
     ).toBe('defer');

@@ -98,9 +98,10 @@ describe('queue messages in the embedded Azurite', () => {
 
   it('drops a message once its time to live has passed, in every queue', async () => {
     const [touched, untouched] = [await newQueue(), await newQueue()];
+    // Sent first, so it has expired by the time the touched queue's short-lived message has.
+    await untouched.sendMessage('short-lived elsewhere', { messageTimeToLive: 1 });
     await touched.sendMessage('short-lived', { messageTimeToLive: 1 });
     await touched.sendMessage('long-lived');
-    await untouched.sendMessage('short-lived elsewhere', { messageTimeToLive: 1 });
     expect((await touched.getProperties()).approximateMessagesCount).toBe(2);
 
     await waitFor('the short-lived message to expire', async () => {
