@@ -4,7 +4,7 @@ import { Worker } from 'node:worker_threads';
 import type { AzuriteOptions, EmbeddedAzurite } from './azurite';
 import type { FromAzuriteThread, ToAzuriteThread } from './azuriteThreadMessages';
 import { developmentConnectionString } from './developmentAccount';
-import type { BlobWrite, EmulatorEvents, QueueArrival } from './emulatorEvents';
+import { emulatorEventsOf } from './emulatorEvents';
 
 /**
  * Starts Azurite like `startAzurite`, but in a worker thread of this process, so that the emulator and the host
@@ -50,22 +50,12 @@ function threadHandle(
   emitter: EventEmitter,
   ready: Extract<FromAzuriteThread, { kind: 'ready' }>,
 ): EmbeddedAzurite {
-  const subscribe =
-    <T>(event: string) =>
-    (listener: (payload: T) => void) => {
-      emitter.on(event, listener);
-      return () => void emitter.off(event, listener);
-    };
-  const events: EmulatorEvents = {
-    onQueueMessage: subscribe<QueueArrival>('queue'),
-    onBlobWritten: subscribe<BlobWrite>('blob'),
-  };
   return {
     host: ready.host,
     ports: ready.ports,
     location: ready.location,
     connectionString: developmentConnectionString(ready.host, ready.ports),
-    events,
+    events: emulatorEventsOf(emitter),
     async close() {
       const closed = new Promise((resolve) => {
         emitter.once('closed', resolve);

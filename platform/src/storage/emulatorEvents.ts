@@ -68,21 +68,25 @@ export function watchEmulatorWrites(servers: { queue: unknown; blob: unknown }):
   afterCall(servers.blob, 'createBlob', (_context: unknown, blob: AzuriteBlob) => onBlob(blob));
   afterCall(servers.blob, 'commitBlockList', (_context: unknown, blob: AzuriteBlob) => onBlob(blob));
 
-  const subscribe =
-    <T>(event: string) =>
-    (listener: (payload: T) => void) => {
-      emitter.on(event, listener);
-      return () => void emitter.off(event, listener);
-    };
   return {
-    onQueueMessage: subscribe<QueueArrival>('queue'),
-    onBlobWritten: subscribe<BlobWrite>('blob'),
+    ...emulatorEventsOf(emitter),
     close() {
       pending.forEach((timer) => clearTimeout(timer));
       pending.clear();
       emitter.removeAllListeners();
     },
   };
+}
+
+/** Subscriptions to an emitter that emits `queue` with a QueueArrival and `blob` with a BlobWrite. */
+export function emulatorEventsOf(emitter: EventEmitter): EmulatorEvents {
+  const subscribe =
+    <T>(event: string) =>
+    (listener: (payload: T) => void) => {
+      emitter.on(event, listener);
+      return () => void emitter.off(event, listener);
+    };
+  return { onQueueMessage: subscribe<QueueArrival>('queue'), onBlobWritten: subscribe<BlobWrite>('blob') };
 }
 
 /** Replaces `server.metadataStore[method]` with a version that calls `report` with its arguments once it resolves. */
