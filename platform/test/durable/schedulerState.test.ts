@@ -3,6 +3,7 @@ import {
   applyRelease,
   forgetOldReleases,
   fromSchedulerText,
+  isKnownRequest,
   mayDequeue,
   releaseMemoryMs,
   toSchedulerText,
@@ -36,11 +37,28 @@ describe('entity scheduler state', () => {
     expect(mayDequeue({ queue: [], released: {} })).toBe(false);
   });
 
-  it('unlocks on a release from the holder without remembering it', () => {
-    const state = { lockedBy: 'orch-1', queue: [], released: {} };
+  it('unlocks on a release from the holder and remembers it, so the lock request arriving again is dropped', () => {
+    const state = { lockedBy: 'orch-1', lockRequestId: 'lock-1', queue: [], released: {} };
 
-    expect(applyRelease(state, release('lock-1', 'orch-1'), 0)).toBe('unlocked');
-    expect(state).toEqual({ queue: [], released: {} });
+    expect(applyRelease(state, release('lock-1', 'orch-1'), 7)).toBe('unlocked');
+    expect(state).toEqual({ queue: [], released: { 'lock-1': 7 } });
+    expect(wasReleased(state, lockRequest('lock-1', 'orch-1'))).toBe(true);
+  });
+
+  it('keeps the lock when a release of an earlier lock of the same orchestration arrives again', () => {
+    const state = { lockedBy: 'orch-1', lockRequestId: 'lock-2', queue: [], released: { 'lock-1': 1 } };
+
+    expect(applyRelease(state, release('lock-1', 'orch-1'), 9)).toBe('forgotten');
+    expect(state).toMatchObject({ lockedBy: 'orch-1', lockRequestId: 'lock-2' });
+  });
+
+  it('recognises a request it already has: queued, or the lock request holding the lock', () => {
+    const state = { lockedBy: 'orch-1', lockRequestId: 'lock-1', queue: [operation('op-1')], released: {} };
+
+    expect(isKnownRequest(state, operation('op-1'))).toBe(true);
+    expect(isKnownRequest(state, lockRequest('lock-1', 'orch-1'))).toBe(true);
+    expect(isKnownRequest(state, operation('op-2'))).toBe(false);
+    expect(isKnownRequest(state, lockRequest('lock-2', 'orch-1'))).toBe(false);
   });
 
   it('drops a queued or later lock request that its orchestration released before the grant', () => {

@@ -5,6 +5,7 @@ import * as events from '../replay/historyEvents';
 import type { EngineDeps } from '../orchestration/engineDeps';
 import { fromEntityReturnValue, toEntityTrigger, type EntityBatchResult, type EntityOperation } from './entityBatch';
 import { toEntityInstanceId, type EntityId } from './entityId';
+import { labelOutgoing, type MessageSorterState } from './messageSorter';
 
 /** Whether the entity exists and its state as JSON text. */
 export interface EntityStateValue {
@@ -12,9 +13,15 @@ export interface EntityStateValue {
   state: string | undefined;
 }
 
+/** Where a batch's messages go: answers to callers, and the entity's own signals, labelled by its sorter. */
+export interface EntityOutbox {
+  readonly messages: TaskMessage[];
+  readonly sorter: MessageSorterState;
+}
+
 /**
  * Runs one batch of operations in order, the built-in `delete` included, and returns the entity's state after
- * them. Answers to callers and the entity's own signals are added to `replies`.
+ * them. Answers to callers and the entity's own signals are added to the outbox.
  */
 export async function runOperations(
   entity: EntityId,
@@ -22,8 +29,9 @@ export async function runOperations(
   requests: readonly EntityRequest[],
   deps: EngineDeps,
   at: Date,
-  replies: TaskMessage[],
+  outbox: EntityOutbox,
 ): Promise<EntityStateValue> {
+  const replies = outbox.messages;
   let state = initial;
   for (const group of splitOnDelete(requests)) {
     if (group.kind === 'delete') {
@@ -33,7 +41,7 @@ export async function runOperations(
     }
     const result = await runBatch(entity, state, group.requests, deps);
     state = { exists: result.entityExists, state: result.entityExists ? result.entityState : undefined };
-    replies.push(...answer(group.requests, result, at), ...forwardSignals(result, at));
+    replies.push(...answer(group.requests, result, at), ...forwardSignals(result, entity, outbox.sorter, at));
   }
   return state;
 }
@@ -103,17 +111,26 @@ function answer(requests: EntityRequest[], result: EntityBatchResult, at: Date):
   return replies;
 }
 
-function forwardSignals(result: EntityBatchResult, at: Date): TaskMessage[] {
+/**
+ * The entity's signals, sent as itself with no execution (its stream outlives batches) and labelled for the
+ * target's message sorter, as DTFx `TaskEntityDispatcher.SendSignalMessage` does.
+ */
+function forwardSignals(
+  result: EntityBatchResult,
+  entity: EntityId,
+  sorter: MessageSorterState,
+  at: Date,
+): TaskMessage[] {
   return result.signals.map((signal) => {
+    const target = toEntityInstanceId(signal.target);
     const request: EntityRequest = {
       id: randomUUID(),
       op: signal.name,
       signal: true,
       ...(signal.input ? { input: signal.input } : {}),
+      parent: toEntityInstanceId(entity),
     };
-    return {
-      instanceId: toEntityInstanceId(signal.target),
-      event: events.eventRaised(at, 'op', JSON.stringify(request)),
-    };
+    const labelled = labelOutgoing(sorter, request, target, at.getTime());
+    return { instanceId: target, event: events.eventRaised(at, 'op', JSON.stringify(labelled)) };
   });
 }

@@ -10,10 +10,12 @@ import * as events from '../replay/historyEvents';
 import type { EngineDeps } from '../orchestration/engineDeps';
 import { fromEntityInstanceId, type EntityId } from './entityId';
 import { runOperations, type EntityStateValue } from './entityOperations';
+import { receiveInOrder } from './messageSorter';
 import {
   applyRelease,
   forgetOldReleases,
   fromSchedulerText,
+  isKnownRequest,
   mayDequeue,
   toSchedulerText,
   wasReleased,
@@ -42,6 +44,10 @@ interface EntityWork {
  * queue (releases applied, the lock holder's requests first), then up to `maxBatchSize` operations run in one
  * entity function invocation, stopping at a lock request, which is granted after them. Requests left over stay
  * queued in the Instances row, and a `continue` message to itself brings the next batch.
+ *
+ * The entity's state, its answers and its scheduler state (queue, lock, message sorter) are written in one
+ * checkpoint, so a request delivered again after a crash between that write and the deletion of its message is
+ * recognised by the sorter as already delivered, and neither applied nor answered twice.
  */
 export async function processEntityWorkItem(
   workItem: OrchestrationWorkItem,
@@ -58,9 +64,11 @@ export async function processEntityWorkItem(
   const work = determineWork(scheduler, options.maxBatchSize);
   const replies: TaskMessage[] = [];
   const initial: EntityStateValue = { exists: workItem.instance?.input !== undefined, state: workItem.instance?.input };
-  const state = await runOperations(entity, initial, work.operations, deps, at, replies);
+  const outbox = { messages: replies, sorter: (scheduler.sorter ??= {}) };
+  const state = await runOperations(entity, initial, work.operations, deps, at, outbox);
   if (work.lockRequest) {
     scheduler.lockedBy = work.lockRequest.parent;
+    scheduler.lockRequestId = work.lockRequest.id;
     replies.push(grantLock(work.lockRequest, at));
   }
   if (work.continueAfter) {
@@ -83,12 +91,14 @@ export async function processEntityWorkItem(
 }
 
 /**
- * Takes the work item's messages in arrival order: releases apply at once, requests join the queue, and those of
- * the lock holder go to its front (DTFx `DetermineWork`). A lock request whose orchestration already released it
- * is dropped.
+ * Takes the work item's messages in arrival order: releases apply at once, requests pass the message sorter
+ * (which drops those already delivered and holds back those whose predecessor has not arrived) and join the
+ * queue, and those of the lock holder go to its front (DTFx `DetermineWork`). A lock request whose orchestration
+ * already released it, or one the entity already has, is dropped.
  */
 function receive(scheduler: SchedulerState, workItem: OrchestrationWorkItem, deps: EngineDeps, now: number): void {
   const fromHolder: EntityRequest[] = [];
+  const sorter = (scheduler.sorter ??= {});
   for (const { message } of workItem.messages) {
     const request = readRequest(message, deps, workItem.instanceId);
     if (!request) {
@@ -101,18 +111,48 @@ function receive(scheduler: SchedulerState, workItem: OrchestrationWorkItem, dep
         from: request.parent,
         outcome,
       });
-    } else if (wasReleased(scheduler, request)) {
-      deps.logger.debug('Lock request dropped: its orchestration released it first', {
+      continue;
+    }
+    const delivered = receiveInOrder(sorter, request);
+    if (!delivered.includes(request)) {
+      const buffered = sorter.receivedFromInstance?.[request.parent ?? '']?.buffered ?? [];
+      deps.logger.debug('Entity request held back by the message sorter', {
         instanceId: workItem.instanceId,
         from: request.parent,
+        requestId: request.id,
+        reason: buffered.includes(request) ? 'an earlier request has not arrived' : 'already delivered',
       });
-    } else if (scheduler.lockedBy !== undefined && scheduler.lockedBy === request.parent) {
-      fromHolder.push(request);
-    } else {
-      scheduler.queue.push(request);
+    }
+    for (const next of delivered) {
+      admit(scheduler, next, fromHolder, deps, workItem.instanceId);
     }
   }
   scheduler.queue = [...fromHolder, ...scheduler.queue];
+}
+
+/** Queues a delivered request, unless it was released or is already here (a repeated delivery). */
+function admit(
+  scheduler: SchedulerState,
+  request: EntityRequest,
+  fromHolder: EntityRequest[],
+  deps: EngineDeps,
+  instanceId: string,
+): void {
+  if (
+    wasReleased(scheduler, request) ||
+    isKnownRequest(scheduler, request) ||
+    fromHolder.some((held) => held.id === request.id)
+  ) {
+    deps.logger.debug('Entity request dropped: released or already received', {
+      instanceId,
+      from: request.parent,
+      requestId: request.id,
+    });
+  } else if (scheduler.lockedBy !== undefined && scheduler.lockedBy === request.parent) {
+    fromHolder.push(request);
+  } else {
+    scheduler.queue.push(request);
+  }
 }
 
 /** Dequeues what may run now: operations up to the batch size, stopping after a lock request. */
@@ -133,7 +173,12 @@ function determineWork(scheduler: SchedulerState, maxBatchSize: number): EntityW
   return work;
 }
 
-/** The lock is taken here: forward the request to the next entity of the set, or tell the orchestration. */
+/**
+ * The lock is taken here: forward the request to the next entity of the set, or tell the orchestration. A forwarded
+ * request is not labelled again: sorters let forwarded requests through unsorted, and DTFx's labelling of them
+ * (`SendLockRequestMessage`) would make this entity's later signals to that one wait for a label never recorded.
+ * Repeats of it are dropped by the lock request id instead (`isKnownRequest`, `wasReleased`).
+ */
 function grantLock(request: EntityRequest, at: Date): TaskMessage {
   const position = request.position ?? 0;
   const next = request.lockset?.[position + 1];

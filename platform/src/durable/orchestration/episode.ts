@@ -1,5 +1,6 @@
 import { EventType, type FailureDetails, type HistoryEvent, type InstanceState } from '../backend/types';
 import { actionList, continueAsNewAction, type OrchestratorState } from '../replay/actions';
+import { fromSentEvents } from '../entities/messageSorter';
 import { decide } from '../replay/decisions';
 import { NonDeterminismError, OrchestratorResultError } from '../replay/errors';
 import * as events from '../replay/historyEvents';
@@ -80,6 +81,7 @@ function applyState(run: InstanceRun, state: OrchestratorState, at: Date, deps: 
     executionId: run.executionId ?? '',
     orchestratorName: run.started?.Name ?? '',
     now: at,
+    entitySorter: fromSentEvents(run.history),
   });
   run.append(...decisions.events);
   run.activityMessages.push(...decisions.activityMessages);

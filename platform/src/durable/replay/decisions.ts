@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { PlatformBugError } from '../../errors';
 import type { HistoryEvent, TaskMessage } from '../backend/types';
+import { labelOutgoing, type MessageSorterState } from '../entities/messageSorter';
 import { ActionType, entitySchedulerId, type HttpRequestAction, type SdkAction } from './actions';
 import * as events from './historyEvents';
 import { decodeActionInput, toJsonText } from './jsonText';
@@ -21,6 +22,11 @@ export interface DecisionContext {
   readonly now: Date;
   /** Id generator for entity request ids; injectable so engine tests are deterministic. */
   readonly newId?: () => string;
+  /**
+   * Send clocks of the entity requests this execution sent so far; when given, calls, signals and lock requests
+   * are labelled after them for the entities' message sorters (ext `DurableOrchestrationContext.SendEntityMessage`).
+   */
+  readonly entitySorter?: MessageSorterState;
 }
 
 /** What an episode adds: decision events for the history and the messages they send. */
@@ -205,6 +211,9 @@ export interface EntityRequest {
   position?: number;
   /** Lock release from the orchestration that holds the lock. */
   release?: boolean;
+  /** Order within the sender's stream to this entity (see entities/messageSorter.ts); releases carry none. */
+  Timestamp?: string;
+  Predecessor?: string;
 }
 
 /** A lock request goes to the first entity; each one forwards it to the next once locked, the last answers. */
@@ -222,7 +231,7 @@ function requestLock(id: number, action: SdkAction, context: DecisionContext, de
     parent: context.instanceId,
     parentExecution: context.executionId,
   };
-  sendEntityRequest(id, first, lockEventName, request, context, decisions);
+  sendEntityRequest(id, first, lockEventName, label(request, first, context), context, decisions);
 }
 
 function releaseLock(id: number, action: SdkAction, context: DecisionContext, decisions: Decisions): void {
@@ -248,7 +257,11 @@ function sendToEntity(id: number, action: SdkAction, context: DecisionContext, d
     parent: context.instanceId,
     parentExecution: context.executionId,
   };
-  sendEntityRequest(id, target, operation, request, context, decisions);
+  sendEntityRequest(id, target, operation, label(request, target, context), context, decisions);
+}
+
+function label(request: EntityRequest, target: string, context: DecisionContext): EntityRequest {
+  return context.entitySorter ? labelOutgoing(context.entitySorter, request, target, context.now.getTime()) : request;
 }
 
 /** Records EventSent under the task id and sends the request to the entity as an `op` event. */
