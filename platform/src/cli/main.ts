@@ -37,6 +37,7 @@ async function main(argv: string[]): Promise<number> {
       developmentStorage: services.storage,
       emulatorEvents: services.emulatorEvents,
       beforeListening: () => services.beforeStart,
+      workerThread: true,
     });
   } catch (error) {
     await services.stop();

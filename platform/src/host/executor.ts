@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock/clock';
 import { FunctionTimeoutError, PlatformBugError, ensureError } from '../errors';
-import type { LanguageWorker } from '../worker/languageWorker';
+import type { AppWorker } from '../worker/appWorker';
 import type { InvocationResponse, RpcRetryContext, RpcTypedData } from '../worker/rpc';
 import type { Extension, InvocationInfo } from './extension';
 import type { FunctionDefinition } from './functionIndex';
@@ -32,7 +32,7 @@ export interface InvocationOutcome {
 }
 
 export interface ExecutorOptions {
-  worker: LanguageWorker;
+  worker: AppWorker;
   functions: readonly FunctionDefinition[];
   extensionFor: (bindingType: string) => Extension | undefined;
   logger: Logger;

@@ -1,5 +1,5 @@
 import { ConfigurationError } from '../errors';
-import type { RegisteredFunction } from '../worker/coreApi';
+import type { FunctionRegistration } from '../worker/appWorker';
 import type { RpcBindingInfo, RpcFunctionMetadata, RpcRetryOptions } from '../worker/rpc';
 
 /** One binding of a function, keyed as the worker keys it (`$return` for the return binding). */
@@ -28,7 +28,7 @@ export interface FunctionDefinition {
  * at least one function, exactly one trigger each, and only binding types some extension handles.
  */
 export function indexFunctions(
-  registered: RegisteredFunction[],
+  registered: FunctionRegistration[],
   knownTypes: ReadonlySet<string>,
 ): FunctionDefinition[] {
   if (registered.length === 0) {
@@ -40,7 +40,7 @@ export function indexFunctions(
   return registered.map((fn) => toDefinition(fn, knownTypes));
 }
 
-function toDefinition(fn: RegisteredFunction, knownTypes: ReadonlySet<string>): FunctionDefinition {
+function toDefinition(fn: FunctionRegistration, knownTypes: ReadonlySet<string>): FunctionDefinition {
   const name = fn.metadata.name;
   const bindings = Object.entries(fn.metadata.bindings ?? {}).map(([key, info]) => toBinding(name, key, info));
   const triggers = bindings.filter((b) => isTriggerType(b.type));

@@ -11,7 +11,9 @@ import {
   type StorageAccount,
 } from '../storage/storageAccount';
 import type { EmulatorEvents } from '../storage/emulatorEvents';
+import type { AppWorker } from '../worker/appWorker';
 import { LanguageWorker, type WorkerLogHandler } from '../worker/languageWorker';
+import { ThreadedWorker } from '../worker/thread/threadedWorker';
 import { Executor } from './executor';
 import type { Extension, HostContext } from './extension';
 import { createDefaultExtensions } from './extensionRegistry';
@@ -47,6 +49,11 @@ export interface HostOptions {
   beforeListening?: () => Promise<void>;
   /** How long shutdown waits for in-flight invocations; default 30 s. */
   shutdownGraceMs?: number;
+  /**
+   * Runs the app in a worker thread (from the compiled platform only), so the app and the host each get a core;
+   * default: in the host's thread.
+   */
+  workerThread?: boolean;
 }
 
 /** State of the host as `GET /admin/host/status` reports it. */
@@ -70,7 +77,7 @@ export class FunctionsHost {
     readonly functions: readonly FunctionDefinition[],
     readonly baseUrl: string,
     readonly port: number,
-    private readonly worker: LanguageWorker,
+    private readonly worker: AppWorker,
     private readonly executor: Executor,
     private readonly extensions: readonly Extension[],
     private readonly server: HostHttpServer,
@@ -90,11 +97,17 @@ export class FunctionsHost {
     const logger = createLogger({ levels, sink: options.logSink, category: 'Host.Startup' });
     const clock = options.clock ?? systemClock;
 
-    const worker = new LanguageWorker(appDir, workerLogHandler(logger));
-    const registered = await worker.start();
+    const onLog = workerLogHandler(logger);
+    const worker = options.workerThread ? new ThreadedWorker(appDir, onLog) : new LanguageWorker(appDir, onLog);
     const extensions = options.extensions ?? createDefaultExtensions();
     const byType = extensionsByType(extensions);
-    const functions = indexFunctions(registered, new Set(byType.keys()));
+    let functions: FunctionDefinition[];
+    try {
+      functions = indexFunctions(await worker.start(), new Set(byType.keys()));
+    } catch (error) {
+      await worker.close();
+      throw error;
+    }
     const executor = new Executor({
       worker,
       functions,
@@ -105,7 +118,10 @@ export class FunctionsHost {
     });
 
     const server = new HostHttpServer(logger.forCategory('Host.Http'));
-    const port = await server.listen(options.port ?? localSettings.localHttpPort ?? 7071);
+    const port = await server.listen(options.port ?? localSettings.localHttpPort ?? 7071).catch(async (error) => {
+      await worker.close();
+      throw error;
+    });
     const baseUrl = `http://localhost:${port}`;
     const stopController = new AbortController();
     const hostId = resolveHostId(settings, appDir);
@@ -132,6 +148,7 @@ export class FunctionsHost {
       await host.#startExtensions(clock, options);
     } catch (error) {
       await server.close();
+      await worker.close();
       throw error;
     }
     return host;
@@ -157,6 +174,7 @@ export class FunctionsHost {
     for (const error of await this.worker.terminate()) {
       this.logger.error('appTerminate hook failed', { error: error.message });
     }
+    await this.worker.close();
     await Promise.allSettled(this.extensions.map((extension) => extension.dispose?.() ?? Promise.resolve()));
     await this.server.close();
     this.state = 'Stopped';

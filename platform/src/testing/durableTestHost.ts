@@ -29,6 +29,8 @@ export interface DurableTestHostOptions {
   replaySchema?: ReplaySchema;
   /** Writes reported by an embedded Azurite (`startAzurite().events`), so listeners react as under `npm start`. */
   emulatorEvents?: EmulatorEvents;
+  /** Runs the app in a worker thread, as `npm start` does (compiled platform only); default in this thread. */
+  workerThread?: boolean;
 }
 
 /** A running host with the Durable engine and helpers to drive orchestrations from a test. */
@@ -86,6 +88,7 @@ export async function startDurableTestHost(options: DurableTestHostOptions): Pro
     logSink: (record) => logs.push(record),
     shutdownGraceMs: 5_000,
     emulatorEvents: options.emulatorEvents,
+    workerThread: options.workerThread,
   });
 
   const isIdle = () => {

@@ -1,5 +1,6 @@
 import { AppLoadError, ensureError } from '../errors';
 import { loadEntryPoints, readAppPackage, resolveEntryPoints } from './appLoader';
+import type { AppWorker } from './appWorker';
 import type { CoreApi, RegisteredFunction } from './coreApi';
 import type {
   AppStartContext,
@@ -50,7 +51,7 @@ export type WorkerLogHandler = (
  * The Node.js language worker, in process: loads the app through `@azure/functions-core`, reports
  * capabilities, runs hooks and invocations exactly in the order the real worker does.
  */
-export class LanguageWorker {
+export class LanguageWorker implements AppWorker {
   readonly appHookData: HookData = {};
   /** Shared by appStart and appTerminate hooks only, as in the real worker. */
   readonly appLevelHookData: HookData = {};
@@ -105,6 +106,11 @@ export class LanguageWorker {
     } catch (error) {
       return [ensureError(error)];
     }
+  }
+
+  /** Nothing to release: the app runs in this thread. */
+  close(): Promise<void> {
+    return Promise.resolve();
   }
 
   /** One invocation, as the real worker's InvocationHandler runs it; failures come back as a failure result. */

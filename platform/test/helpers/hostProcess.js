@@ -4,7 +4,7 @@
 // (build first: npx tsc -b platform/tsconfig.json). Settings come from the environment (AzureWebJobsStorage,
 // AzureFunctionsWebHost__hostid, …). `--extensions` names a module whose createExtensions(distDir) returns the
 // host's extensions, e.g. with faults injected. Prints "Host process ready <baseUrl>" once listening and stops
-// gracefully on SIGTERM. Started by startHostProcess.ts.
+// gracefully on SIGTERM. The app runs in a worker thread, as under `npm start`. Started by startHostProcess.ts.
 const path = require('node:path');
 const { parseArgs } = require('node:util');
 
@@ -27,7 +27,14 @@ async function main() {
   const { appDir, verbose, extensionsModule } = readArgs();
   const extensions = extensionsModule ? require(path.resolve(extensionsModule)).createExtensions(dist) : undefined;
 
-  const host = await FunctionsHost.start({ appDir, port: 0, env: process.env, verbose, extensions });
+  const host = await FunctionsHost.start({
+    appDir,
+    port: 0,
+    env: process.env,
+    verbose,
+    extensions,
+    workerThread: true,
+  });
 
   process.stdout.write(`Host process ready ${host.baseUrl}\n`);
   process.once('SIGTERM', () => {
