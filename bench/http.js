@@ -1,5 +1,6 @@
 // HTTP no-op function requests/s through the local Functions host vs a bare Node http server (goal: ratio >= 0.5).
-// Both servers run in this process, one at a time; the load comes from a client process: 50 keep-alive requests in
+// The servers run in this process, one at a time (the host twice: with the app in a worker thread as `npm start`
+// runs it, and in the host's thread); the load comes from a client process: 50 keep-alive requests in
 // flight for a fixed time each. Besides requests/s it prints the server's CPU time per request, which a busy
 // machine disturbs less. Needs `npm run build` first. Usage: node bench/http.js [seconds] [concurrency]
 const { fork } = require('node:child_process');
@@ -38,29 +39,37 @@ async function main() {
 
   const azurite = await startAzurite({ ports: { blob: 0, queue: 0, table: 0 } });
   const appDir = writeNoopApp();
-  const host = await FunctionsHost.start({
-    appDir,
-    port: 0,
-    env: { AzureWebJobsStorage: azurite.connectionString },
-    logSink: () => undefined,
-  });
-  const functions = await measure(`${host.baseUrl.replace('localhost', '127.0.0.1')}/api/noop`);
-  await host.stop();
+  const hostRun = async (workerThread) => {
+    const host = await FunctionsHost.start({
+      appDir,
+      port: 0,
+      env: { AzureWebJobsStorage: azurite.connectionString },
+      logSink: () => undefined,
+      workerThread,
+    });
+    const result = await measure(`${host.baseUrl.replace('localhost', '127.0.0.1')}/api/noop`);
+    await host.stop();
+    return result;
+  };
+  const threaded = await hostRun(true);
+  const sameThread = await hostRun(false);
   await azurite.close();
   rmSync(appDir, { recursive: true, force: true });
 
   console.log(`concurrency ${concurrency}, ${seconds} s each after ${warmupMs} ms warm-up`);
   for (const [name, result] of [
-    ['bare node http server ', bare],
-    ['functions host (no-op)', functions],
+    ['bare node http server                ', bare],
+    ['host, app in a worker thread (npm start)', threaded],
+    ['host, app in the host thread          ', sameThread],
   ]) {
     const rps = fmt(result.rps, 0).padStart(7);
     console.log(
       `${name}  ${rps} req/s  ${fmt(result.cpuUs, 1).padStart(6)} µs server CPU/request  ${result.errors} errors`,
     );
   }
-  console.log(`ratio requests/s        ${fmt(functions.rps / bare.rps, 2)}  (goal >= 0.5)`);
-  console.log(`ratio CPU/request       ${fmt(bare.cpuUs / functions.cpuUs, 2)}  (bare / host)`);
+  console.log(`ratio requests/s, npm start / bare   ${fmt(threaded.rps / bare.rps, 2)}  (goal >= 0.5)`);
+  console.log(`ratio requests/s, host thread / bare ${fmt(sameThread.rps / bare.rps, 2)}`);
+  console.log(`ratio CPU/request, bare / npm start  ${fmt(bare.cpuUs / threaded.cpuUs, 2)}`);
 }
 
 /** A one-function app inside the repository, so it resolves @azure/functions from the repo's node_modules. */
