@@ -1,6 +1,7 @@
 // Durable engine: Sequence5 orchestrations per second on the in-memory task hub and on Azurite, a 1,000-activity
-// fan-out/fan-in on Azurite, and start → completed latency of a one-activity orchestration. Azurite runs in a worker
-// thread with its events reaching the host, as under `npm start`. Baseline on Azurite: the storage requests a
+// fan-out/fan-in on Azurite, and start → completed latency of a one-activity orchestration. On Azurite the host runs
+// as under `npm start`: Azurite in a worker thread with its events reaching the host, the app in another. The
+// in-memory task hub runs as tests run it, app and host in one thread. Baseline on Azurite: the storage requests a
 // Sequence5 needs under the provider's protocol, sent straight through the SDKs (_durableFloor.js).
 // Needs `npm run build` first. BENCH_SEQUENCES (default 200), BENCH_FANOUT (default 1000) and
 // BENCH_LATENCY_SAMPLES (default 20) size the runs. Goals (not asserted): ≥ 1,000/s in memory, ≥ 50/s on
@@ -40,6 +41,7 @@ async function startHost(backend, azurite) {
     appDir,
     backend,
     virtualClock: false,
+    workerThread: Boolean(azurite),
     emulatorEvents: azurite?.events,
     env: azurite ? { AzureWebJobsStorage: azurite.connectionString } : {},
   });

@@ -1,8 +1,8 @@
 // Orders end to end: orders/s from the `orders` queue to a completed processOrder orchestration, and p50/p95
 // enqueue → completed latency (goal, not asserted: ≥ 30 orders/s). The baseline, measured in the same run on the
 // same Azurite, is the saga's own storage work — the four step functions called directly with the same number of
-// orders in flight — so the ratio shows what the queue trigger and the Durable engine add. Azurite runs in a worker
-// thread, as under `npm start`.
+// orders in flight — so the ratio shows what the queue trigger and the Durable engine add. Azurite and the app run
+// in worker threads, as under `npm start`.
 // Needs `npm run build` first. BENCH_ORDERS (default 300), BENCH_BACKEND (azureStorage | memory, default
 // azureStorage), BENCH_CONCURRENCY for the baseline (default 16).
 const path = require('node:path');
@@ -68,6 +68,7 @@ async function main() {
     appDir: root,
     backend,
     virtualClock: false,
+    workerThread: true,
     emulatorEvents: azurite.events,
     env: {
       AzureWebJobsStorage: azurite.connectionString,
