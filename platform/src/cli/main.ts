@@ -25,24 +25,28 @@ async function main(argv: string[]): Promise<number> {
   }
   const logger = createLogger({ levels: { default: args.verbose ? 'debug' : 'info' }, category: 'Host.Startup' });
   const appDir = path.resolve(args.appDir);
-  const services = await startServices(appDir, args, logger);
+  // The emulators start while the host loads the app in its worker thread; listeners wait for both.
+  const starting = startServices(appDir, args, logger);
+  starting.catch(() => undefined); // observed here, awaited by the host before its listeners start
   let host: FunctionsHost;
   try {
-    // Loaded after the emulators start: the app loads while the beforeStart command runs in its own process.
     const { FunctionsHost } = await import('../host/host.js');
     host = await FunctionsHost.start({
       appDir,
       port: args.port,
       verbose: args.verbose,
-      developmentStorage: services.storage,
-      emulatorEvents: services.emulatorEvents,
-      beforeListening: () => services.beforeStart,
       workerThread: true,
+      beforeListening: async () => {
+        const services = await starting;
+        await services.ready;
+        return { developmentStorage: services.storage, emulatorEvents: services.emulatorEvents };
+      },
     });
   } catch (error) {
-    await services.stop();
+    await (await starting.catch(() => undefined))?.stop();
     throw error;
   }
+  const services = await starting;
   await waitForSignal(host, () => services.stop());
   return 0;
 }
@@ -50,32 +54,23 @@ async function main(argv: string[]): Promise<number> {
 interface LocalServices {
   readonly storage: DevelopmentStorageEndpoint | undefined;
   readonly emulatorEvents: EmulatorEvents | undefined;
-  /** The app's beforeStart command, running; the host's listeners wait for it. */
-  readonly beforeStart: Promise<void>;
+  /** The Service Bus broker starting, then the app's beforeStart command running; the host's listeners wait for it. */
+  readonly ready: Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Starts what the app needs on this machine: Azurite, the Service Bus broker, and the app's beforeStart. */
+/**
+ * Starts what the app needs on this machine: storage (awaited), then the Service Bus broker and the app's
+ * beforeStart command (in `ready`).
+ */
 async function startServices(appDir: string, args: StartArgs, logger: Logger): Promise<LocalServices> {
   const settings = { ...readLocalSettings(appDir).values, ...process.env };
   let azurite: EmbeddedAzurite | undefined;
   let broker: ServiceBusBroker | undefined;
   let storage: DevelopmentStorageEndpoint | undefined;
-  let beforeStart: Promise<void> = Promise.resolve();
-  const services: LocalServices = {
-    get storage() {
-      return storage;
-    },
-    get emulatorEvents() {
-      return azurite?.events;
-    },
-    get beforeStart() {
-      return beforeStart;
-    },
-    async stop() {
-      await broker?.stop();
-      await azurite?.close();
-    },
+  const stop = async () => {
+    await broker?.stop();
+    await azurite?.close();
   };
   try {
     if (args.azurite && usesDevelopmentStorage(settings.AzureWebJobsStorage)) {
@@ -83,17 +78,19 @@ async function startServices(appDir: string, args: StartArgs, logger: Logger): P
       azurite = result.embedded;
       storage = result.endpoint;
     }
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  const ready = (async () => {
     if (args.serviceBus) {
       broker = await ensureServiceBusBroker(appDir, settings, { inMemory: args.inMemory, logger });
     }
-    beforeStart = runBeforeStart(appDir, { ...process.env, ...settings }, logger);
-    // Observed here so a failure before the host awaits it is not reported as unhandled; the host rethrows it.
-    beforeStart.catch(() => undefined);
-  } catch (error) {
-    await services.stop();
-    throw error;
-  }
-  return services;
+    await runBeforeStart(appDir, { ...process.env, ...settings }, logger);
+  })();
+  // Observed here so a failure before the host awaits it is not reported as unhandled; the host rethrows it.
+  ready.catch(() => undefined);
+  return { storage, emulatorEvents: azurite?.events, ready, stop };
 }
 
 function waitForSignal(host: FunctionsHost, stopServices: () => Promise<void>): Promise<void> {

@@ -43,10 +43,11 @@ export interface HostOptions {
    */
   emulatorEvents?: EmulatorEvents;
   /**
-   * Awaited after the app is loaded and indexed, before any listener starts: local provisioning can run
-   * alongside loading the app, yet finish before the first trigger looks for its queue.
+   * Awaited after the app is loaded and indexed, before any listener starts: local emulators and provisioning can
+   * start alongside loading the app, yet be ready before the first trigger looks for its queue. It may return the
+   * development storage endpoint and emulator events of what it started, in place of those options.
    */
-  beforeListening?: () => Promise<void>;
+  beforeListening?: () => Promise<LocalServiceOptions | void>;
   /** How long shutdown waits for in-flight invocations; default 30 s. */
   shutdownGraceMs?: number;
   /**
@@ -55,6 +56,9 @@ export interface HostOptions {
    */
   workerThread?: boolean;
 }
+
+/** Host options that describe local services, which `beforeListening` may supply once they run. */
+export type LocalServiceOptions = Pick<HostOptions, 'developmentStorage' | 'emulatorEvents'>;
 
 /** State of the host as `GET /admin/host/status` reports it. */
 export type HostState = 'Default' | 'Initialized' | 'Running' | 'Stopping' | 'Stopped' | 'Error';
@@ -144,8 +148,8 @@ export class FunctionsHost {
     );
 
     try {
-      await options.beforeListening?.();
-      await host.#startExtensions(clock, options);
+      const services = await options.beforeListening?.();
+      await host.#startExtensions(clock, { ...options, ...services });
     } catch (error) {
       await server.close();
       await worker.close();

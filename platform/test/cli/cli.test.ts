@@ -62,4 +62,25 @@ describe('local-functions start with a working app', () => {
     expect(output).toMatch(/Host stopped/);
     app.remove();
   });
+
+  it('exits 1 naming the failed beforeStart command, with the app already loading in its thread', () => {
+    const app = prepareApp('basic-app');
+    const pkg = JSON.parse(readFileSync(path.join(app.appDir, 'package.json'), 'utf8')) as Record<string, unknown>;
+    pkg.localFunctions = { beforeStart: 'node -e "process.exit(3)"' };
+    writeFileSync(path.join(app.appDir, 'package.json'), JSON.stringify(pkg));
+
+    const result = spawnSync(
+      process.execPath,
+      [cli, 'start', '--app-dir', app.appDir, '--port', '0', '--no-servicebus'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, AzureWebJobsStorage: azurite.connectionString },
+        timeout: 60_000,
+      },
+    );
+
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/beforeStart command failed with exit code 3/);
+    app.remove();
+  });
 });
