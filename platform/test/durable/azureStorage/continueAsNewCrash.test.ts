@@ -3,7 +3,7 @@ import { sentinelRowKey } from '../../../src/durable/backend/azureStorage/histor
 import { EventType, type HistoryEvent } from '../../../src/durable/backend/types';
 import { waitFor } from '../../helpers/waitFor';
 import { uniqueHubName } from './backendHarness';
-import { crashProvider, describeBuilt, useHostProcessesOnAzurite } from './hostProcessHarness';
+import { crashProvider, describeBuilt, isAlive, useHostProcessesOnAzurite } from './hostProcessHarness';
 import { clientFor } from './taskHubInspection';
 
 const crashingExtensions = require.resolve('./crashingExtensions.js');
@@ -13,15 +13,6 @@ function idsOf(history: readonly HistoryEvent[], type: number): number[] {
   return history
     .filter((e) => e.EventType === type)
     .map((e) => (type === EventType.TaskScheduled ? e.EventId : (e.TaskScheduledId ?? -1)));
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describeBuilt('Continue-as-new of more than 99 history events across a host crash', () => {

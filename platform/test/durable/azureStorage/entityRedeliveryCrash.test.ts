@@ -4,19 +4,10 @@ import type { TaskHubClient } from '../../../src/durable/client/taskHubClient';
 import type { HostProcess } from '../../helpers/startHostProcess';
 import { waitFor } from '../../helpers/waitFor';
 import { uniqueHubName } from './backendHarness';
-import { crashProvider, describeBuilt, useHostProcessesOnAzurite } from './hostProcessHarness';
+import { crashProvider, describeBuilt, isAlive, useHostProcessesOnAzurite } from './hostProcessHarness';
 import { clientFor } from './taskHubInspection';
 
-const crashingEntityExtensions = require.resolve('./crashingEntityExtensions.js');
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+const crashingExtensions = require.resolve('./crashingExtensions.js');
 
 describeBuilt(
   'Entity requests delivered again after a host dies between the state write and the message delete',
@@ -30,8 +21,8 @@ describeBuilt(
       start: () => Promise<unknown>,
     ): Promise<void> {
       const crashing: HostProcess = await harness.startHost(appDir, {
-        env: { CRASH_INSTANCE_ID: entityInstanceId },
-        extensionsModule: crashingEntityExtensions,
+        env: { CRASH_INSTANCE_ID: entityInstanceId, CRASH_AFTER: 'instanceRowWrite' },
+        extensionsModule: crashingExtensions,
       });
       await start();
       await waitFor('the host to die after the entity state write', () => !isAlive(crashing.pid), {
