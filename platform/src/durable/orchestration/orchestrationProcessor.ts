@@ -13,7 +13,7 @@ import { applyLifecycle, startExecution } from './lifecycle';
 import { triage, type Verdict } from './messageTriage';
 
 /** Delay before a deferred message (a response that arrived before its scheduling event) is delivered again. */
-export const deferDelayMs = 1_000;
+const deferDelayMs = 1_000;
 
 /**
  * Works through an orchestration work item and returns the checkpoint for the backend to persist. Every message
