@@ -275,42 +275,54 @@ export class MemoryBackend implements TaskHubBackend {
   }
 
   #takeOrchestrationWorkItem(kind: SessionKind): OrchestrationWorkItem | undefined {
-    const now = this.#clock.now();
     const ready = this.#ready[kind];
-    for (const instanceId of ready) {
-      ready.delete(instanceId);
-      const queue = this.#control.get(instanceId) ?? [];
-      if (this.#locked.has(instanceId)) {
-        continue;
+    // Passes over a snapshot: an instance whose hidden message comes due during a pass is marked ready again and
+    // looked at in the next pass with the clock read again; iterating the live set would revisit it forever.
+    while (ready.size > 0) {
+      for (const instanceId of [...ready]) {
+        ready.delete(instanceId);
+        const workItem = this.#lockInstance(instanceId);
+        if (workItem) {
+          return workItem;
+        }
       }
-      const visible = queue.filter((m) => m.visibleAt <= now);
-      if (visible.length === 0) {
-        this.#markLaterMessages(instanceId, queue);
-        continue;
-      }
-      for (const message of visible) {
-        message.dequeueCount++;
-        message.visibleAt = Number.POSITIVE_INFINITY;
-      }
-      this.#locked.set(instanceId, new Set(visible.map((m) => m.id)));
-      const history = this.#histories.get(instanceId);
-      const instance = this.#instances.get(instanceId);
-      const workItem: OrchestrationWorkItem = {
-        instanceId,
-        messages: visible.map((m): ReceivedMessage => ({
-          messageId: m.id,
-          dequeueCount: m.dequeueCount,
-          message: copyMessage(m.message),
-        })),
-        // Stored events are never mutated (writes clone them), so a shallow copy is enough.
-        history: [...(history?.events ?? [])],
-        instance: instance ? copyRow(instance) : undefined,
-        etag: history ? String(history.etag) : undefined,
-      };
-      this.#lockOwners.set(instanceId, workItem);
-      return workItem;
     }
     return undefined;
+  }
+
+  /** Locks the instance's visible messages into a work item; undefined while it is locked or none is visible. */
+  #lockInstance(instanceId: string): OrchestrationWorkItem | undefined {
+    if (this.#locked.has(instanceId)) {
+      return undefined;
+    }
+    const now = this.#clock.now();
+    const queue = this.#control.get(instanceId) ?? [];
+    const visible = queue.filter((m) => m.visibleAt <= now);
+    if (visible.length === 0) {
+      this.#markLaterMessages(instanceId, queue);
+      return undefined;
+    }
+    for (const message of visible) {
+      message.dequeueCount++;
+      message.visibleAt = Number.POSITIVE_INFINITY;
+    }
+    this.#locked.set(instanceId, new Set(visible.map((m) => m.id)));
+    const history = this.#histories.get(instanceId);
+    const instance = this.#instances.get(instanceId);
+    const workItem: OrchestrationWorkItem = {
+      instanceId,
+      messages: visible.map((m): ReceivedMessage => ({
+        messageId: m.id,
+        dequeueCount: m.dequeueCount,
+        message: copyMessage(m.message),
+      })),
+      // Stored events are never mutated (writes clone them), so a shallow copy is enough.
+      history: [...(history?.events ?? [])],
+      instance: instance ? copyRow(instance) : undefined,
+      etag: history ? String(history.etag) : undefined,
+    };
+    this.#lockOwners.set(instanceId, workItem);
+    return workItem;
   }
 
   #writeHistory(workItem: OrchestrationWorkItem, history: OrchestrationCheckpoint['history']): void {
