@@ -276,10 +276,16 @@ export class MemoryBackend implements TaskHubBackend {
 
   #takeOrchestrationWorkItem(kind: SessionKind): OrchestrationWorkItem | undefined {
     const ready = this.#ready[kind];
-    // Passes over a snapshot: an instance whose hidden message comes due during a pass is marked ready again and
-    // looked at in the next pass with the clock read again; iterating the live set would revisit it forever.
+    // Each pass looks at as many instances as were ready when it began: an instance whose hidden message comes due
+    // during a pass is marked ready again, appended to the set, and looked at in the next pass with the clock read
+    // again; an unbounded walk of the live set would revisit it forever. No snapshot: a take that succeeds early
+    // costs nothing per waiting instance.
     while (ready.size > 0) {
-      for (const instanceId of [...ready]) {
+      let budget = ready.size;
+      for (const instanceId of ready) {
+        if (budget-- === 0) {
+          break;
+        }
         ready.delete(instanceId);
         const workItem = this.#lockInstance(instanceId);
         if (workItem) {
