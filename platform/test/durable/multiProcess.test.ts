@@ -1,6 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { BlobServiceClient } from '@azure/storage-blob';
 import type { EmbeddedAzurite } from '../../src/storage/azurite';
 import { buildPlatform, startHostProcess, type HostProcess } from '../helpers/startHostProcess';
 import { prepareApp, startTestAzurite } from '../helpers/testHost';
@@ -116,6 +117,24 @@ describe('Durable hosts as separate processes on one Azure Storage task hub', ()
     return { byKey, byProcess };
   }
 
+  /** How many live partition leases of the hub each host holds, as the lease blobs record them. */
+  async function leaseCounts(hubName: string): Promise<Map<string, number>> {
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      `${hubName.toLowerCase()}-leases`,
+    );
+    const counts = new Map<string, number>();
+    if (!(await container.exists())) {
+      return counts;
+    }
+    for await (const blob of container.listBlobsFlat({ prefix: 'default/', includeMetadata: true })) {
+      const owner = blob.metadata?.owner;
+      if (blob.properties.leaseState === 'leased' && owner) {
+        counts.set(owner, (counts.get(owner) ?? 0) + 1);
+      }
+    }
+    return counts;
+  }
+
   function expectEveryStepRan(byKey: Map<string, number>, ids: string[]): void {
     for (const id of ids) {
       for (const index of [...Array(steps).keys(), 100, 101, 102]) {
@@ -149,8 +168,14 @@ describe('Durable hosts as separate processes on one Azure Storage task hub', ()
   }, 180_000);
 
   it('shares one task hub between two hosts and completes every orchestration exactly once', async () => {
-    const { appDir, env, recordDir } = prepare(`Pair${Date.now().toString(36)}`);
+    const hubName = `Pair${Date.now().toString(36)}`;
+    const { appDir, env, recordDir } = prepare(hubName);
     const [one, two] = await Promise.all([spawnTracked(appDir, env), spawnTracked(appDir, env)]);
+    // A host runs the activities its own orchestrations schedule while it keeps up, so both take part only once the
+    // partitions are shared. At first one host may hold all four; the other takes them over one a round, each after
+    // a grace period, and twenty short orchestrations can all finish inside that window.
+    const balanced = async () => [...(await leaseCounts(hubName)).values()].join() === '2,2';
+    await waitFor('the two hosts to hold two control-queue partitions each', balanced, { timeoutMs: 60_000 });
     const ids = [...(await startRuns(one, 'pair-a', 10, 10)), ...(await startRuns(two, 'pair-b', 10, 10))];
 
     const statuses = await waitForAll(one, ids, 120_000);
