@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { ConfigurationError } from '../../../src/errors';
 import {
   isAuthorized,
@@ -28,6 +29,49 @@ describe('function keys', () => {
     expect(created.keys.hostKeys.default).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(statSync(created.file).mode & 0o077).toBe(0);
     expect(again).toEqual({ ...created, created: false });
+  });
+
+  it('gives hosts starting on one app at the same moment one complete keys file', async () => {
+    // Threads stand in for host processes; each round they meet at a barrier, then all load or create the keys of a
+    // fresh app folder. Needs the built platform (npm test builds first).
+    const hosts = 4;
+    const appDirs = Array.from({ length: 40 }, (_, i) => path.join(appDir, `app-${i}`));
+    const barrier = new Int32Array(new SharedArrayBuffer(4));
+    const module = path.join(__dirname, '../../../dist/triggers/http/auth/functionKeys.js');
+    const script = `
+      const { workerData, parentPort } = require('node:worker_threads');
+      const { loadOrCreateFunctionKeys } = require(workerData.module);
+      const results = workerData.appDirs.map((dir, round) => {
+        Atomics.add(workerData.barrier, 0, 1);
+        while (Atomics.load(workerData.barrier, 0) < workerData.hosts * (round + 1)) {}
+        try {
+          return loadOrCreateFunctionKeys(dir).keys.masterKey;
+        } catch (error) {
+          return 'failed: ' + error.message;
+        }
+      });
+      parentPort.postMessage(results);`;
+    const runs = await Promise.all(
+      Array.from({ length: hosts }, async () => {
+        const worker = new Worker(script, { eval: true, workerData: { module, appDirs, barrier, hosts } });
+        try {
+          return await new Promise<string[]>((resolve, reject) => {
+            worker.once('message', resolve);
+            worker.once('error', reject);
+          });
+        } finally {
+          await worker.terminate();
+        }
+      }),
+    );
+
+    appDirs.forEach((dir, round) => {
+      const written = loadOrCreateFunctionKeys(dir).keys.masterKey;
+      expect({ round, seen: runs.map((results) => results[round]) }).toEqual({
+        round,
+        seen: Array(hosts).fill(written),
+      });
+    });
   });
 
   it('refuses a keys file that is not valid, naming the file and the field', () => {

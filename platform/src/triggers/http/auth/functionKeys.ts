@@ -1,5 +1,5 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigurationError } from '../../../errors';
@@ -30,15 +30,8 @@ export function loadOrCreateFunctionKeys(appDir: string): { keys: FunctionKeys; 
   const file = path.join(appDir, functionKeysRelativePath);
   if (!existsSync(file)) {
     const keys: FunctionKeys = { masterKey: newKey(), hostKeys: { default: newKey() }, functionKeys: {} };
-    mkdirSync(path.dirname(file), { recursive: true });
-    try {
-      // 'wx': when two hosts start on one app at once, the first file wins and both read it.
-      writeFileSync(file, `${JSON.stringify(keys, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    if (createExclusively(file, `${JSON.stringify(keys, null, 2)}\n`)) {
       return { keys, file, created: true };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-        throw error;
-      }
     }
   }
 
@@ -56,6 +49,27 @@ export function loadOrCreateFunctionKeys(appDir: string): { keys: FunctionKeys; 
     );
   }
   return { keys: parsed.data, file, created: false };
+}
+
+/**
+ * Writes a whole file under a private name and links it into place, so that when two hosts start on one app at
+ * once the first file wins and neither ever reads a file the other is still writing. False when it already existed.
+ */
+function createExclusively(file: string, content: string): boolean {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const draft = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  writeFileSync(draft, content, { mode: 0o600, flag: 'wx' });
+  try {
+    linkSync(draft, file);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+      throw error;
+    }
+    return false;
+  } finally {
+    rmSync(draft, { force: true });
+  }
 }
 
 /** A random key: 32 bytes as base64url (43 characters), like the keys the host generates. */
